@@ -1,0 +1,40 @@
+// Runs the project's checks and tests: type-check, lint, then every *.test.ts next to the code,
+// through Node's own test runner (tsx loads TypeScript).
+//   node scripts/test.mjs                     everything
+//   node scripts/test.mjs --no-checks [paths]  only tests, optionally only under the given paths
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const skipChecks = args.includes('--no-checks');
+const roots = args.filter((a) => !a.startsWith('--'));
+
+function run(command, commandArgs) {
+  console.log(`\n$ ${command} ${commandArgs.join(' ')}`);
+  const result = spawnSync(command, commandArgs, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function findTests(dir, found = []) {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) findTests(path, found);
+    else if (entry.endsWith('.test.ts')) found.push(path);
+  }
+  return found;
+}
+
+if (!skipChecks) {
+  run('npx', ['tsc', '-p', 'tsconfig.json']);
+  run('npx', ['eslint', '.']);
+}
+const files = (roots.length > 0 ? roots : ['packages']).flatMap((root) =>
+  statSync(root).isDirectory() ? findTests(root) : [root],
+).sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files]);
