@@ -1,0 +1,95 @@
+// `rampart start`: one process running the gateway. With no provider credentials anywhere it starts the
+// provider simulators in-process and says so loudly, so a new user sees the whole platform work.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  configFromEnvironment,
+  createGateway,
+  createLogger,
+  loadGatewayConfigFile,
+  simulatedConfig,
+  type Environment,
+  type GatewayConfig,
+} from '@rampart/gateway';
+import { startSimulator } from '@rampart/simulator';
+
+/** Parses options, starts everything, and stops cleanly on SIGINT/SIGTERM. */
+export async function runStart(argv: string[], env: Environment): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port ?? env.RAMPART_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port ?? env.RAMPART_PORT}"`);
+  const host = values.host ?? env.RAMPART_HOST ?? '127.0.0.1';
+  const dataDir = resolve(values['data-dir'] ?? env.RAMPART_DATA_DIR ?? '.rampart');
+  const configPath = values.config ?? env.RAMPART_CONFIG;
+  await mkdir(dataDir, { recursive: true });
+
+  const logger = createLogger();
+  let config: GatewayConfig | undefined;
+  try {
+    config = configPath ? await loadGatewayConfigFile(configPath, env) : configFromEnvironment(env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  if (!config) {
+    simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
+    config = simulatedConfig(simulator.url);
+    banner([
+      'NO PROVIDER CREDENTIALS CONFIGURED: providers are SIMULATED.',
+      `OpenAI, Anthropic and Bedrock simulators run in this process at ${simulator.url}.`,
+      'Set OPENAI_API_KEY, ANTHROPIC_API_KEY or AWS credentials, or pass --config, to use real providers.',
+    ]);
+  }
+
+  const gateway = createGateway({
+    config,
+    logger,
+    healthExtras: () => ({ simulatedProviders: simulator !== undefined }),
+  });
+  const url = await gateway.listen(port, host);
+  const someModel = Object.keys(config.models)[0] ?? 'MODEL';
+  process.stdout.write(
+    [
+      `rampart gateway listening on ${url}  (data dir ${dataDir})`,
+      `  providers: ${Object.keys(config.providers).join(', ')}`,
+      `  OpenAI-compatible:    ${url}/v1/chat/completions`,
+      `  Anthropic-compatible: ${url}/v1/messages`,
+      `  try: curl -N ${url}/v1/chat/completions -H 'content-type: application/json' \\`,
+      `         -d '{"model":"${someModel}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`,
+      '',
+    ].join('\n'),
+  );
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await gateway.close();
+    await simulator?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function banner(lines: string[]): void {
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '*'.repeat(width + 4);
+  process.stdout.write(`${rule}\n${lines.map((l) => `* ${l.padEnd(width)} *`).join('\n')}\n${rule}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`rampart start: ${message}\n`);
+  process.exit(2);
+}
