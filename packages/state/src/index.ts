@@ -1,0 +1,23 @@
+export type {
+  StateStore,
+  StateClock,
+  RateOptions,
+  RateResult,
+  TokenBucketOptions,
+  TokenBucketResult,
+  ReserveOptions,
+  ReservationResult,
+  TopicMessage,
+} from './state-store.js';
+export type {
+  BreakerState,
+  BreakerSnapshot,
+  BreakerThresholds,
+  BreakerRecordInput,
+  BreakerAcquireResult,
+} from './breaker-state.js';
+export { breakerStateChanged } from './breaker-state.js';
+export { InProcessStateStore } from './in-process-state-store.js';
+export type { InProcessStateStoreOptions } from './in-process-state-store.js';
+export { RedisStateStore } from './redis-state-store.js';
+export type { RedisStateStoreOptions } from './redis-state-store.js';
