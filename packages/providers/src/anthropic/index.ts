@@ -1,5 +1,7 @@
 // Public surface of the Anthropic Messages wire: the outbound adapter, the inbound codec, and the pieces
 // Bedrock InvokeModel reuses (its body and stream events are Anthropic's).
+export { createAnthropicAdapter, ANTHROPIC_OUTBOUND_VERSION } from './create-anthropic-adapter.js';
+export type { AnthropicAdapterOptions } from './create-anthropic-adapter.js';
 export { encodeAnthropicMessagesBody } from './encode-anthropic-messages-body.js';
 export { defaultAnthropicMaxTokens, FALLBACK_ANTHROPIC_MAX_TOKENS } from './default-anthropic-max-tokens.js';
 export { decodeAnthropicMessage } from './decode-anthropic-message.js';
