@@ -16,6 +16,13 @@ export const SANDBOX_PROXY_PORT = 3128;
 /** The uid/gid the kernel runs as inside the sandbox. */
 export const SANDBOX_UID = 1000;
 
+/** A local port inside the sandbox whose connections are tunnelled through the egress proxy to host:port. */
+export interface SandboxTcpForward {
+  localPort: number;
+  host: string;
+  port: number;
+}
+
 /** Inputs of the bwrap command line. */
 export interface BubblewrapArgsInput {
   /** Host dir with the kernel's sockets and connection file (bound read-write). */
@@ -31,6 +38,8 @@ export interface BubblewrapArgsInput {
   rootDirs: string[];
   /** Host egress proxy socket, or undefined for no network at all. */
   egressSocket: string | undefined;
+  /** Local TCP ports inside the sandbox tunnelled through the egress proxy with CONNECT (e.g. Redis). */
+  tcpForwards?: readonly SandboxTcpForward[];
   tmpSizeMb: number;
   supportsDisableUserns: boolean;
   env: Record<string, string>;
@@ -94,22 +103,29 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   if (input.egressSocket !== undefined)
     args.push('--ro-bind', input.egressSocket, SANDBOX_PATHS.egressSocket);
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
-  args.push('--', ...sandboxCommand(input.command, input.egressSocket !== undefined));
+  const forwards = input.egressSocket === undefined ? [] : (input.tcpForwards ?? []);
+  args.push('--', ...sandboxCommand(input.command, input.egressSocket !== undefined, forwards));
   return args;
 }
 
 // With egress, socat turns the bound unix socket into 127.0.0.1:3128 for HTTP(S)_PROXY; then the kernel replaces
-// the shell, so it is the process bwrap waits for and its exit status is the sandbox's.
-function sandboxCommand(command: string[], egress: boolean): string[] {
+// the shell, so it is the process bwrap waits for and its exit status is the sandbox's. TCP forwards (Redis) are
+// socat PROXY: tunnels, so they pass the same allowlist and audit as HTTPS.
+function sandboxCommand(
+  command: string[],
+  egress: boolean,
+  forwards: readonly SandboxTcpForward[],
+): string[] {
   if (!egress) return command;
-  const listen = `TCP-LISTEN:${SANDBOX_PROXY_PORT},bind=127.0.0.1,reuseaddr,fork`;
-  return [
-    '/bin/sh',
-    '-c',
-    `socat -lf /dev/null ${listen} UNIX-CONNECT:${SANDBOX_PATHS.egressSocket} & exec "$@"`,
-    'sandbox',
-    ...command,
+  const listen = (port: number): string => `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`;
+  const socats = [
+    `socat -lf /dev/null ${listen(SANDBOX_PROXY_PORT)} UNIX-CONNECT:${SANDBOX_PATHS.egressSocket} &`,
+    ...forwards.map(
+      (f) =>
+        `socat -lf /dev/null ${listen(f.localPort)} PROXY:127.0.0.1:${f.host}:${f.port},proxyport=${SANDBOX_PROXY_PORT} &`,
+    ),
   ];
+  return ['/bin/sh', '-c', `${socats.join(' ')} exec "$@"`, 'sandbox', ...command];
 }
 
 /** The proxy environment a sandbox with egress gets. */

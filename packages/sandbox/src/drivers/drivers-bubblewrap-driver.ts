@@ -11,7 +11,13 @@ import { createKernelConnection, writeKernelConnectionFile } from '../kernel/ker
 import { SandboxError } from '../kernel/kernel-errors.js';
 import { baseKernelEnv, kernelArgs, SYSTEM_PYTHON } from '../kernel/kernel-launch.js';
 import type { OutputCapOptions } from '../kernel/kernel-output-collector.js';
-import { bubblewrapArgs, proxyEnv, SANDBOX_PATHS, SANDBOX_UID } from './drivers-bubblewrap-args.js';
+import {
+  bubblewrapArgs,
+  proxyEnv,
+  SANDBOX_PATHS,
+  SANDBOX_UID,
+  type SandboxTcpForward,
+} from './drivers-bubblewrap-args.js';
 import {
   createSandboxCgroup,
   detectCgroupMode,
@@ -36,6 +42,11 @@ export interface BubblewrapDriverOptions {
    * needs root; 'none' binds the directory unsized (development hosts without root).
    */
   workDirLimit?: 'image' | 'none';
+  /**
+   * Local ports inside every sandbox tunnelled through its egress proxy, e.g. Redis at 127.0.0.1:6379 →
+   * { localPort: 6379, host: 'redis.internal', port: 6379 }; the tenant's allowlist must include host:port.
+   */
+  tcpForwards?: readonly SandboxTcpForward[];
   /** Override cgroup detection (tests). */
   cgroupMode?: CgroupMode;
   readyTimeoutMs?: number;
@@ -115,6 +126,7 @@ export function createBubblewrapDriver(options: BubblewrapDriverOptions = {}): S
               hostEtc: hostEtcEntries(),
               ...rootLayout(),
               egressSocket: spec.egressProxySocket,
+              ...(options.tcpForwards === undefined ? {} : { tcpForwards: options.tcpForwards }),
               tmpSizeMb: options.tmpSizeMb ?? 256,
               supportsDisableUserns: disableUserns,
               env: {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import {
+  connect,
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+} from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startEgressProxy, type EgressAuditRecord, type EgressProxy } from './egress-proxy.js';
+
+let dir: string;
+let gateway: Server;
+let echo: TcpServer;
+let proxy: EgressProxy;
+let gatewayPort: number;
+let echoPort: number;
+const audit: EgressAuditRecord[] = [];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rampart-egress-'));
+  gateway = createServer((req, res) =>
+    res.end(`gateway saw ${req.method} ${req.url} host=${req.headers.host}`),
+  );
+  gateway.listen(0, '127.0.0.1');
+  await once(gateway, 'listening');
+  gatewayPort = (gateway.address() as AddressInfo).port;
+  echo = createTcpServer((socket) => socket.pipe(socket));
+  echo.listen(0, '127.0.0.1');
+  await once(echo, 'listening');
+  echoPort = (echo.address() as AddressInfo).port;
+  proxy = await startEgressProxy({
+    socketPath: join(dir, 'egress.sock'),
+    identity: { sandboxId: 'sb1', threadId: 't1', userId: 'u1' },
+    allow: [`127.0.0.1:${echoPort}`],
+    aliases: { 'gateway.rampart.internal': { host: '127.0.0.1', port: gatewayPort } },
+    audit: (record) => audit.push(record),
+  });
+});
+
+after(async () => {
+  await proxy.close();
+  gateway.close();
+  echo.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function viaProxy(method: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: proxy.socketPath, method, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connectVia(authority: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(proxy.socketPath);
+    let data = '';
+    let pinged = false;
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      if (!data.startsWith('HTTP/1.1 200') || !data.includes('\r\n\r\n')) return;
+      if (!pinged) {
+        pinged = true;
+        socket.write('ping');
+      } else if (data.endsWith('ping')) {
+        socket.end();
+        resolve(data);
+      }
+    });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+  });
+}
+
+test('plain HTTP to an alias is forwarded and audited', async () => {
+  const response = await viaProxy('GET', 'http://gateway.rampart.internal/v1/models?x=1');
+  assert.equal(response.status, 200);
+  assert.match(response.body, /^gateway saw GET \/v1\/models\?x=1/);
+  const record = audit.find((r) => r.host === 'gateway.rampart.internal');
+  assert.equal(record?.allowed, true);
+  assert.equal(record?.status, 200);
+  assert.equal(record?.sandboxId, 'sb1');
+  assert.ok((record?.bytesIn ?? 0) > 0);
+});
+
+test('a host not on the allowlist gets 403 and a denied audit record', async () => {
+  const response = await viaProxy('GET', 'http://example.com/');
+  assert.equal(response.status, 403);
+  const record = audit.find((r) => r.host === 'example.com');
+  assert.deepEqual([record?.allowed, record?.status, record?.userId], [false, 403, 'u1']);
+});
+
+test('CONNECT tunnels to an allowlisted host:port and refuses others', async () => {
+  const tunnelled = await connectVia(`127.0.0.1:${echoPort}`);
+  assert.match(tunnelled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nping$/);
+  const refused = await connectVia(`127.0.0.1:${gatewayPort}`);
+  assert.match(refused, /^HTTP\/1\.1 403 Forbidden/);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Tunnels are audited when they close, so order by port rather than by arrival.
+  const allowed = audit.find((r) => r.method === 'CONNECT' && r.port === echoPort);
+  const denied = audit.find((r) => r.method === 'CONNECT' && r.port === gatewayPort);
+  assert.deepEqual([allowed?.allowed, allowed?.status, allowed?.bytesOut], [true, 200, 4]);
+  assert.deepEqual([denied?.allowed, denied?.status], [false, 403]);
+});
+
+test('origin-form requests are not proxied', async () => {
+  const response = await viaProxy('GET', '/etc/passwd');
+  assert.equal(response.status, 400);
+});
