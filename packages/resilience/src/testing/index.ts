@@ -1,0 +1,2 @@
+export { FakeClock } from './fake-clock.js';
+export { seededRandom } from './seeded-random.js';
