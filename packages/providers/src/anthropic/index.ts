@@ -13,3 +13,6 @@ export { fromAnthropicStopReason, toAnthropicStopReason } from './map-anthropic-
 export type { AnthropicStopReason } from './map-anthropic-stop-reason.js';
 export { codeForAnthropicErrorType, anthropicErrorForCode } from './map-anthropic-error-type.js';
 export type { AnthropicErrorType } from './map-anthropic-error-type.js';
+export { anthropicInboundCodec } from './anthropic-inbound-codec.js';
+export type { AnthropicInboundOptions } from './decode-anthropic-inbound-request.js';
+export { checkAnthropicVersionRules, SAMPLING_REMOVED_IN } from './check-anthropic-version-rules.js';
