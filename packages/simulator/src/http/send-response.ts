@@ -37,11 +37,12 @@ function end(ex: SimExchange, chunk?: string | Uint8Array): Promise<void> {
   });
 }
 
-function writeHead(ex: SimExchange, status: number, headers: Record<string, string>): void {
+function writeHead(ex: SimExchange, status: number, headers: Record<string, string>, flush: boolean): void {
   if (ex.isClosed()) return;
   (ex.res.writeHead as (s: number, h: Record<string, string>) => void)(status, headers);
   // HTTP/1.1 holds headers until the first body write; a slow first byte must still show headers promptly.
-  if ('flushHeaders' in ex.res && typeof ex.res.flushHeaders === 'function') ex.res.flushHeaders();
+  // Otherwise headers and body leave together (one packet for small JSON answers).
+  if (flush && 'flushHeaders' in ex.res && typeof ex.res.flushHeaders === 'function') ex.res.flushHeaders();
 }
 
 /** Send a response; resolves with the outcome the body faults produced ('ok' if none). */
@@ -53,14 +54,15 @@ export async function sendResponse(
   const { clock, faults, wire } = options;
   if (response.kind === 'json') {
     const body = Buffer.from(JSON.stringify(response.body));
-    writeHead(ex, response.status, { ...response.headers, 'content-length': String(body.length) });
+    const delay = faults?.firstByteDelayMs ?? 0;
+    writeHead(ex, response.status, { ...response.headers, 'content-length': String(body.length) }, delay > 0);
     options.onHeaders?.();
-    if (faults?.firstByteDelayMs) await clock.sleep(faults.firstByteDelayMs);
+    if (delay > 0) await clock.sleep(delay);
     await end(ex, body);
     return ex.isClosed() && !ex.res.writableFinished ? 'client_closed' : 'ok';
   }
 
-  writeHead(ex, response.status, response.headers);
+  writeHead(ex, response.status, response.headers, true);
   options.onHeaders?.();
   if (faults?.firstByteDelayMs) await clock.sleep(faults.firstByteDelayMs);
   const fault = faults?.stream;
