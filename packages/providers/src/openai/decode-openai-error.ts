@@ -74,8 +74,10 @@ export function decodeOpenAIInBandError(
   // Some compatible servers put the HTTP status they meant in `code` (vLLM: "code": 400).
   const meantStatus =
     fields.code !== undefined && /^[45]\d\d$/.test(fields.code) ? Number(fields.code) : undefined;
-  const code =
-    fields.code !== undefined && QUOTA_MARKERS.has(fields.code) ? 'payment_required' : options.code;
+  let code = options.code;
+  if (fields.code !== undefined && QUOTA_MARKERS.has(fields.code)) code = 'payment_required';
+  // In a whole body (not mid-stream) a stated 4xx is the real verdict: retrying the same request cannot help.
+  else if (code === 'upstream_error' && meantStatus !== undefined) code = errorCodeForStatus(meantStatus);
   const upstreamType = fields.type ?? fields.code;
   const upstreamRequestId = readOpenAIHeader(headers, 'x-request-id');
   return new UpstreamError(code, fields.message ?? 'upstream reported an error', {
