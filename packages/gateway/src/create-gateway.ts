@@ -9,9 +9,14 @@ import { createHealthRoute } from './http/handle-health-route.js';
 import { handleModelsRoute } from './http/handle-models-route.js';
 import { sendJson } from './http/send-json.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import { ModelResolver } from './routing/resolve-model.js';
+import { RouteExecutor } from './routing/route-executor.js';
+import { RouteResolver } from './routing/route-resolver.js';
 import { createUpstreamTransport, type UpstreamTransport } from './transport/upstream-transport.js';
+import { CircuitBreakerRegistry, systemClock, type Clock, type Random } from '@rampart/resilience';
+import { InProcessStateStore, type StateStore } from '@rampart/state';
 
 /** Options for one gateway instance. */
 export interface GatewayOptions {
@@ -20,11 +25,17 @@ export interface GatewayOptions {
   transport?: UpstreamTransport;
   /** Extra facts /health reports, e.g. that providers are simulated. */
   healthExtras?: () => Record<string, unknown>;
+  /** Shared state for breakers (Redis across replicas); in-process by default. Not closed by the gateway. */
+  state?: StateStore;
+  clock?: Clock;
+  random?: Random;
 }
 
 /** A running (or ready to run) gateway. */
 export interface Gateway {
   server: Server;
+  metrics: GatewayMetrics;
+  breakers: CircuitBreakerRegistry;
   /** Starts listening; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -39,9 +50,33 @@ const anthropicPrecheck: InboundPrecheck = (headers, body) => {
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createLogger();
   const transport = options.transport ?? createUpstreamTransport();
-  const registry = createProviderRegistry(options.config);
-  const resolver = new ModelResolver(options.config, registry);
-  const deps: ChatRouteDeps = { transport, resolver, logger, maxBodyBytes: options.config.server.maxBodyBytes };
+  const clock = options.clock ?? systemClock;
+  const { config } = options;
+  const registry = createProviderRegistry(config);
+  const resolver = new ModelResolver(config, registry);
+  const state = options.state ?? new InProcessStateStore({ clock });
+  const breakers = new CircuitBreakerRegistry({
+    store: state,
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    ...(config.breaker.consecutive_failures !== undefined
+      ? { consecutiveFailures: config.breaker.consecutive_failures }
+      : {}),
+    ...(config.breaker.failure_rate !== undefined ? { failureRate: config.breaker.failure_rate } : {}),
+    ...(config.breaker.minimum_calls !== undefined ? { minimumCalls: config.breaker.minimum_calls } : {}),
+    ...(config.breaker.window_ms !== undefined ? { windowMs: config.breaker.window_ms } : {}),
+    ...(config.breaker.open_ms !== undefined ? { openMs: config.breaker.open_ms } : {}),
+  });
+  const metrics = new GatewayMetrics();
+  const deps: ChatRouteDeps = {
+    transport,
+    routes: new RouteResolver(resolver, config.routes),
+    executor: new RouteExecutor({ breakers, clock, random: options.random ?? Math.random }),
+    clock,
+    logger,
+    metrics,
+    maxBodyBytes: config.server.maxBodyBytes,
+  };
   const health = createHealthRoute(registry, options.healthExtras);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,12 +93,25 @@ export function createGateway(options: GatewayOptions): Gateway {
         return handleModelsRoute(resolver, req, res, requestId);
       case 'GET /health':
         return health(res, requestId);
+      case 'GET /metrics': {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
       default:
         req.resume();
         sendJson(
           res,
           404,
-          { error: { message: `No route for ${req.method} ${path}.`, type: 'invalid_request_error', param: null, code: 'not_found' } },
+          {
+            error: {
+              message: `No route for ${req.method} ${path}.`,
+              type: 'invalid_request_error',
+              param: null,
+              code: 'not_found',
+            },
+          },
           { 'x-request-id': requestId },
         );
     }
@@ -72,7 +120,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'unhandled error in route');
-      if (!res.headersSent) sendJson(res, 500, { error: { message: 'Internal error.', type: 'server_error' } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { message: 'Internal error.', type: 'server_error' } });
       else res.destroy();
     });
   });
@@ -82,7 +131,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     server,
-    listen(port = 0, host = '127.0.0.1') {
+    metrics,
+    breakers,
+    async listen(port = 0, host = '127.0.0.1') {
+      await breakers.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -97,7 +149,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await breakers.close();
       await transport.close();
+      if (!options.state) await state.close();
     },
   };
 }

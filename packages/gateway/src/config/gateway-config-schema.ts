@@ -1,6 +1,7 @@
 // The gateway's configuration as users write it (rampart.config.json), validated with zod so errors name
 // the exact path. The JSON Schema editors use is generated from this (docs/rampart.config.schema.json).
 import { z } from 'zod';
+import { routeConfigSchema } from '../routing/strategy-config-schema.js';
 
 /** A secret: a literal, or `env:NAME` to read it from the environment at start-up (preferred). */
 const secret = z.string().min(1).describe('A literal secret, or env:NAME to read it from the environment');
@@ -75,8 +76,37 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({ maxBodyBytes: 20 * 1024 * 1024 }),
-    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'), providerConfigSchema),
+    providers: z.record(
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+      providerConfigSchema,
+    ),
     models: z.record(z.string().min(1), modelTargets).default({}),
+    routes: z
+      .record(z.string().min(1), routeConfigSchema)
+      .default({})
+      .describe(
+        'Routing config (strategy tree) per requested model; x-rampart-config overrides it per request',
+      ),
+    breaker: z
+      .object({
+        consecutive_failures: z
+          .int()
+          .min(0)
+          .optional()
+          .describe('Open after this many failures in a row (default 5)'),
+        failure_rate: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe('Open at this failure share (default 0.5)…'),
+        minimum_calls: z.int().min(1).optional().describe('…over at least this many calls (default 20)'),
+        window_ms: z.int().positive().optional().describe('Rolling window (default 30000)'),
+        open_ms: z.int().positive().optional().describe('Cool-down before one probe (default 30000)'),
+      })
+      .strict()
+      .default({})
+      .describe('Circuit breaker per provider × model; shared across replicas when REDIS_URL is set'),
   })
   .strict();
 

@@ -3,7 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_MODEL_CATALOG } from './default-model-catalog.js';
 import { ConfigError, describeIssues } from './format-config-error.js';
-import { gatewayConfigSchema, type GatewayConfig, type GatewayConfigInput, type ProviderConfig } from './gateway-config-schema.js';
+import {
+  gatewayConfigSchema,
+  type GatewayConfig,
+  type GatewayConfigInput,
+  type ProviderConfig,
+} from './gateway-config-schema.js';
 
 /** Environment variables the gateway reads credentials from when there is no config file. */
 export type Environment = Record<string, string | undefined>;
@@ -53,7 +58,11 @@ export async function loadGatewayConfigFile(path: string, env: Environment): Pro
 export function configFromEnvironment(env: Environment): GatewayConfig | undefined {
   const providers: GatewayConfigInput['providers'] = {};
   if (env.OPENAI_API_KEY) {
-    providers.openai = { type: 'openai', apiKey: 'env:OPENAI_API_KEY', ...(env.OPENAI_BASE_URL ? { baseUrl: env.OPENAI_BASE_URL } : {}) };
+    providers.openai = {
+      type: 'openai',
+      apiKey: 'env:OPENAI_API_KEY',
+      ...(env.OPENAI_BASE_URL ? { baseUrl: env.OPENAI_BASE_URL } : {}),
+    };
   }
   if (env.ANTHROPIC_API_KEY) {
     providers.anthropic = {
@@ -89,7 +98,13 @@ export function simulatedConfig(simulatorUrl: string): GatewayConfig {
         openai: { type: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: key },
         anthropic: { type: 'anthropic', baseUrl: simulatorUrl, apiKey: key },
         bedrock: { type: 'bedrock', api: 'invoke', region: 'us-east-1', baseUrl: simulatorUrl, apiKey: key },
-        'bedrock-converse': { type: 'bedrock', api: 'converse', region: 'us-east-1', baseUrl: simulatorUrl, apiKey: key },
+        'bedrock-converse': {
+          type: 'bedrock',
+          api: 'converse',
+          region: 'us-east-1',
+          baseUrl: simulatorUrl,
+          apiKey: key,
+        },
       },
     },
     {},
@@ -108,14 +123,20 @@ function defaultModelsFor(providers: GatewayConfig['providers']): GatewayConfig[
 
 const SECRET_FIELDS = ['apiKey', 'accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
-function resolveSecrets(provider: ProviderConfig, path: string, env: Environment, problems: string[]): ProviderConfig {
+function resolveSecrets(
+  provider: ProviderConfig,
+  path: string,
+  env: Environment,
+  problems: string[],
+): ProviderConfig {
   const resolved: Record<string, unknown> = { ...provider };
   for (const field of SECRET_FIELDS) {
     const value = resolved[field];
     if (typeof value !== 'string' || !value.startsWith('env:')) continue;
     const variable = value.slice('env:'.length);
     const fromEnv = env[variable];
-    if (fromEnv === undefined || fromEnv === '') problems.push(`${path}.${field}: environment variable ${variable} is not set`);
+    if (fromEnv === undefined || fromEnv === '')
+      problems.push(`${path}.${field}: environment variable ${variable} is not set`);
     else resolved[field] = fromEnv;
   }
   return resolved as ProviderConfig;

@@ -1,11 +1,18 @@
-// POST /v1/chat/completions and POST /v1/messages: decode in the client's format, call upstream, answer
-// in the client's format. The only place where errors become HTTP responses for these routes.
+// POST /v1/chat/completions and POST /v1/messages: decode in the client's format, route, answer in the
+// client's format. The only place where errors become HTTP responses for these routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toRampartError, type ChatRequest, type StreamEvent } from '@rampart/spec';
-import type { InboundCodec, InboundStreamEncoder } from '@rampart/providers';
+import { toRampartError, type ChatRequest, type RampartError } from '@rampart/spec';
+import type { InboundCodec } from '@rampart/providers';
+import { Deadline, type Clock } from '@rampart/resilience';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Logger } from '../observability/logger.js';
-import { completeOnce, streamOnce } from '../pipeline/call-upstream.js';
-import type { ModelCandidate, ModelResolver } from '../routing/resolve-model.js';
+import { completeOnce } from '../pipeline/call-upstream.js';
+import { openPrimedStream, type PrimedStream } from '../pipeline/open-primed-stream.js';
+import { relayRoutedStream } from '../pipeline/relay-routed-stream.js';
+import type { CompiledRoute, RouteLeaf } from '../routing/compile-route.js';
+import { formatAttemptsHeader, type RouteAttempt } from '../routing/route-attempt.js';
+import type { AttemptFn, RouteExecutor, RouteRun } from '../routing/route-executor.js';
+import type { RouteResolver } from '../routing/route-resolver.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send-json.js';
@@ -13,8 +20,11 @@ import { sendJson } from './send-json.js';
 /** What the chat routes need from the gateway. */
 export interface ChatRouteDeps {
   transport: UpstreamTransport;
-  resolver: ModelResolver;
+  routes: RouteResolver;
+  executor: RouteExecutor;
+  clock: Clock;
   logger: Logger;
+  metrics: GatewayMetrics;
   maxBodyBytes: number;
 }
 
@@ -35,103 +45,128 @@ export async function handleChatRoute<Options>(
   res.once('close', () => {
     if (!res.writableFinished) abort.abort(new Error('the client went away'));
   });
-  let candidate: ModelCandidate | undefined;
   let request: ChatRequest | undefined;
+  let run: RouteRun | undefined;
+  let served: RouteLeaf | undefined;
+  let failure: RampartError | undefined;
   try {
     const body = await readJsonBody(req, deps.maxBodyBytes);
     precheck?.(req.headers, body);
     const decoded = codec.decodeRequest(body);
     request = decoded.request;
-    [candidate] = deps.resolver.resolve(request.model);
-    if (!candidate) throw new Error(`no candidate for ${request.model}`);
-    const headers = {
-      'x-request-id': requestId,
-      'x-rampart-provider': candidate.provider.name,
-      'x-rampart-model': candidate.upstreamModel,
-    };
-    if (!request.stream) {
-      const response = await completeOnce(deps.transport, request, candidate, abort.signal);
-      sendJson(res, 200, codec.encodeResponse(response, decoded.options), headers);
-    } else {
-      const events = await streamOnce(deps.transport, request, candidate, abort.signal);
-      await relayStream(events, codec.createStreamEncoder(decoded.options), res, headers, requestId);
+    const header = req.headers['x-rampart-config'];
+    const route = deps.routes.resolve(request.model, typeof header === 'string' ? header : undefined);
+    const deadline =
+      route.deadlineMs === undefined
+        ? Deadline.none({ clock: deps.clock, signal: abort.signal })
+        : Deadline.after(route.deadlineMs, { clock: deps.clock, signal: abort.signal });
+    run = { deadline, attempts: [] };
+    try {
+      if (!request.stream) {
+        const result = await deps.executor.run(
+          route.root,
+          request,
+          (leaf, leafRequest, signal) => completeOnce(deps.transport, leafRequest, leaf.candidate, signal),
+          run,
+        );
+        served = result.leaf;
+        sendJson(
+          res,
+          200,
+          codec.encodeResponse(result.value, decoded.options),
+          transparencyHeaders(requestId, result.leaf, run.attempts),
+        );
+      } else {
+        const attempt = primedAttempt(deps, route);
+        const result = await deps.executor.run(route.root, request, attempt, run);
+        served = result.leaf;
+        const routeRun = run;
+        await relayRoutedStream(result, {
+          request,
+          attempts: run.attempts,
+          encoder: codec.createStreamEncoder(decoded.options),
+          res,
+          headers: transparencyHeaders(requestId, result.leaf, run.attempts),
+          requestId,
+          isLive: () => !routeRun.deadline.signal.aborted,
+          continueElsewhere: (continuation, exclude) =>
+            deps.executor.run(route.root, continuation, attempt, { ...routeRun, exclude }),
+        });
+      }
+    } finally {
+      deadline.dispose();
     }
-    log(deps.logger, 'info', requestId, req, res.statusCode, startedAt, request, candidate);
   } catch (thrown) {
-    const error = toRampartError(thrown);
+    failure = toRampartError(thrown);
     if (!res.headersSent) {
-      const encoded = codec.encodeError(error, requestId);
-      sendJson(res, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+      const encoded = codec.encodeError(failure, requestId);
+      const headers = run
+        ? transparencyHeaders(requestId, undefined, run.attempts)
+        : { 'x-request-id': requestId };
+      sendJson(res, encoded.status, encoded.body, { ...encoded.headers, ...headers });
     } else if (!res.writableEnded) {
       res.end();
     }
-    const level = error.status >= 500 ? 'error' : 'warn';
-    log(deps.logger, level, requestId, req, res.statusCode, startedAt, request, candidate, error);
   }
+  finish(deps, req, res, requestId, startedAt, request, run?.attempts ?? [], served, failure);
 }
 
-/**
- * Relays canonical events as the client's SSE. The response is held until the first event arrives, so a
- * failure before it is still a plain HTTP error; after it, a failure is written as the protocol's own
- * error event: the stream never ends as if it had finished.
- */
-async function relayStream(
-  events: AsyncIterable<StreamEvent>,
-  encoder: InboundStreamEncoder,
-  res: ServerResponse,
-  headers: Record<string, string>,
+function primedAttempt(deps: ChatRouteDeps, route: CompiledRoute): AttemptFn<PrimedStream> {
+  return (leaf, leafRequest, signal) =>
+    openPrimedStream(deps.transport, leaf, leafRequest, signal, route.firstTokenTimeoutMs, deps.clock);
+}
+
+/** Which target served, and everything that was tried on the way. */
+function transparencyHeaders(
   requestId: string,
-): Promise<void> {
-  const iterator = events[Symbol.asyncIterator]();
-  let next = await iterator.next();
-  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  try {
-    while (!next.done) {
-      const text = encoder.event(next.value);
-      if (text !== '' && !res.write(text)) await drained(res);
-      next = await iterator.next();
-    }
-  } catch (thrown) {
-    if (!res.writableEnded && !res.destroyed) res.write(encoder.error(toRampartError(thrown), requestId));
+  leaf: RouteLeaf | undefined,
+  attempts: readonly RouteAttempt[],
+): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': requestId };
+  if (leaf) {
+    headers['x-rampart-provider'] = leaf.candidate.provider.name;
+    headers['x-rampart-model'] = leaf.candidate.upstreamModel;
   }
-  res.end();
+  if (attempts.length > 0) headers['x-rampart-attempts'] = formatAttemptsHeader(attempts);
+  if (attempts.length > 1) headers['x-rampart-fallback'] = 'true';
+  return headers;
 }
 
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
-
-function log(
-  logger: Logger,
-  level: 'info' | 'warn' | 'error',
-  requestId: string,
+function finish(
+  deps: ChatRouteDeps,
   req: IncomingMessage,
-  status: number,
+  res: ServerResponse,
+  requestId: string,
   startedAt: number,
   request: ChatRequest | undefined,
-  candidate: ModelCandidate | undefined,
-  error?: ReturnType<typeof toRampartError>,
+  attempts: readonly RouteAttempt[],
+  served: RouteLeaf | undefined,
+  error: RampartError | undefined,
 ): void {
-  if (!logger.isLevelEnabled(level)) return;
-  logger[level](
+  const durationMs = performance.now() - startedAt;
+  const route = req.url?.split('?', 1)[0] ?? '';
+  deps.metrics.recordAttempts(attempts);
+  deps.metrics.recordRequest(route, res.statusCode, durationMs / 1000);
+  const level = error === undefined ? 'info' : error.status >= 500 ? 'error' : 'warn';
+  if (!deps.logger.isLevelEnabled(level)) return;
+  deps.logger[level](
     {
       requestId,
-      route: req.url,
-      status,
+      route,
+      status: res.statusCode,
       model: request?.model,
       stream: request?.stream,
-      provider: candidate?.provider.name,
-      upstreamModel: candidate?.upstreamModel,
-      durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-      ...(error ? { errorCode: error.code, error: error.message, ...(error.status >= 500 ? { cause: String(error.cause ?? '') } : {}) } : {}),
+      provider: served?.candidate.provider.name,
+      upstreamModel: served?.candidate.upstreamModel,
+      attempts,
+      durationMs: Math.round(durationMs * 100) / 100,
+      ...(error
+        ? {
+            errorCode: error.code,
+            error: error.message,
+            ...(error.status >= 500 && error.cause ? { cause: String(error.cause) } : {}),
+          }
+        : {}),
     },
     error ? 'request failed' : 'request served',
   );

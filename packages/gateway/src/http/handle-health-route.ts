@@ -16,13 +16,18 @@ interface ProviderCheck {
 const CACHE_MS = 2_000;
 
 /** Health checks with a short cache so a load balancer polling /health cannot load upstreams. */
-export function createHealthRoute(registry: ProviderRegistry, extra: () => Record<string, unknown> = () => ({})) {
+export function createHealthRoute(
+  registry: ProviderRegistry,
+  extra: () => Record<string, unknown> = () => ({}),
+) {
   let cached: { at: number; body: Record<string, unknown>; ok: boolean } | undefined;
   let inFlight: Promise<{ body: Record<string, unknown>; ok: boolean }> | undefined;
 
   async function check(): Promise<{ body: Record<string, unknown>; ok: boolean }> {
     const entries = await Promise.all(
-      [...registry.values()].map(async (provider) => [provider.name, await checkTcp(provider.baseUrl)] as const),
+      [...registry.values()].map(
+        async (provider) => [provider.name, await checkTcp(provider.baseUrl)] as const,
+      ),
     );
     const providers = Object.fromEntries(entries);
     const ok = entries.length > 0 && entries.some(([, result]) => result.ok);
@@ -42,7 +47,10 @@ export function createHealthRoute(registry: ProviderRegistry, extra: () => Recor
       const result = await inFlight;
       cached = { at: Date.now(), ...result };
     }
-    sendJson(res, cached.ok ? 200 : 503, cached.body, { 'x-request-id': requestId, 'cache-control': 'no-store' });
+    sendJson(res, cached.ok ? 200 : 503, cached.body, {
+      'x-request-id': requestId,
+      'cache-control': 'no-store',
+    });
   };
 }
 
@@ -56,7 +64,13 @@ function checkTcp(baseUrl: string, timeoutMs = 1_000): Promise<ProviderCheck> {
     const finish = (error?: string) => {
       socket.destroy();
       const latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
-      resolve({ ok: error === undefined, checked: 'tcp-connect', target, latencyMs, ...(error ? { error } : {}) });
+      resolve({
+        ok: error === undefined,
+        checked: 'tcp-connect',
+        target,
+        latencyMs,
+        ...(error ? { error } : {}),
+      });
     };
     socket.once('connect', () => finish());
     socket.once('timeout', () => finish(`no connection within ${timeoutMs} ms`));

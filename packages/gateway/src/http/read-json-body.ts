@@ -14,7 +14,8 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
     chunks.push(chunk);
   }
   if (size === 0) throw new InvalidRequestError('The request body is empty; expected a JSON object.');
-  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  const text =
+    chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -23,7 +24,10 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
 }
 
 function tooLarge(maxBytes: number): InvalidRequestError {
-  return new InvalidRequestError(`The request body is larger than the ${maxBytes} bytes this gateway accepts.`, {
-    code: 'request_too_large',
-  });
+  return new InvalidRequestError(
+    `The request body is larger than the ${maxBytes} bytes this gateway accepts.`,
+    {
+      code: 'request_too_large',
+    },
+  );
 }

@@ -12,10 +12,17 @@ export async function completeOnce(
   signal?: AbortSignal,
 ): Promise<ChatResponse> {
   const { provider } = candidate;
-  const httpRequest = await provider.adapter.encodeRequest({ ...request, stream: false }, targetOf(candidate));
-  const response = await transport.send(httpRequest, { provider: provider.name, ...(signal ? { signal } : {}) });
+  const httpRequest = await provider.adapter.encodeRequest(
+    { ...request, stream: false },
+    targetOf(candidate),
+  );
+  const response = await transport.send(httpRequest, {
+    provider: provider.name,
+    ...(signal ? { signal } : {}),
+  });
   const body = await response.bytes();
-  if (response.status < 200 || response.status >= 300) throw provider.adapter.decodeError(response.status, response.headers, body);
+  if (response.status < 200 || response.status >= 300)
+    throw provider.adapter.decodeError(response.status, response.headers, body);
   return provider.adapter.decodeResponse(body, response.headers);
 }
 
@@ -28,7 +35,10 @@ export async function streamOnce(
 ): Promise<AsyncIterable<StreamEvent>> {
   const { provider } = candidate;
   const httpRequest = await provider.adapter.encodeRequest({ ...request, stream: true }, targetOf(candidate));
-  const response = await transport.send(httpRequest, { provider: provider.name, ...(signal ? { signal } : {}) });
+  const response = await transport.send(httpRequest, {
+    provider: provider.name,
+    ...(signal ? { signal } : {}),
+  });
   if (response.status < 200 || response.status >= 300) {
     throw provider.adapter.decodeError(response.status, response.headers, await response.bytes());
   }

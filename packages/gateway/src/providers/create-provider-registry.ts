@@ -26,26 +26,41 @@ export type ProviderRegistry = ReadonlyMap<string, ProviderEntry>;
 /** Builds the registry once at start-up. */
 export function createProviderRegistry(config: GatewayConfig): ProviderRegistry {
   const registry = new Map<string, ProviderEntry>();
-  for (const [name, provider] of Object.entries(config.providers)) registry.set(name, toEntry(name, provider));
+  for (const [name, provider] of Object.entries(config.providers))
+    registry.set(name, toEntry(name, provider));
   return registry;
 }
 
 function toEntry(name: string, provider: ProviderConfig): ProviderEntry {
   switch (provider.type) {
     case 'openai':
-      return { name, type: provider.type, adapter: createOpenAIAdapter({ provider: name }), baseUrl: trim(provider.baseUrl), credentials: apiKey(provider.apiKey) };
+      return {
+        name,
+        type: provider.type,
+        adapter: createOpenAIAdapter({ provider: 'openai' }),
+        baseUrl: trim(provider.baseUrl),
+        credentials: apiKey(provider.apiKey),
+      };
     case 'openai-compatible':
       return {
         name,
         type: provider.type,
-        adapter: createOpenAIAdapter({ provider: name, compatible: true }),
+        // Any provider name but `openai` selects the adapter's lenient dialect for compatible servers.
+        adapter: createOpenAIAdapter({ provider: name === 'openai' ? 'openai-compatible' : name }),
         baseUrl: trim(provider.baseUrl),
         credentials: provider.apiKey ? apiKey(provider.apiKey) : { kind: 'none' },
       };
     case 'anthropic':
-      return { name, type: provider.type, adapter: createAnthropicAdapter({ provider: name }), baseUrl: trim(provider.baseUrl), credentials: apiKey(provider.apiKey) };
+      return {
+        name,
+        type: provider.type,
+        adapter: createAnthropicAdapter({ provider: name }),
+        baseUrl: trim(provider.baseUrl),
+        credentials: apiKey(provider.apiKey),
+      };
     case 'bedrock': {
-      const adapter = provider.api === 'invoke' ? createBedrockInvokeAdapter({ provider: name }) : createBedrockConverseAdapter({ provider: name });
+      const adapter =
+        provider.api === 'invoke' ? createBedrockInvokeAdapter() : createBedrockConverseAdapter();
       const credentials: ProviderCredentials = provider.apiKey
         ? apiKey(provider.apiKey)
         : {

@@ -43,10 +43,24 @@ export class ModelResolver {
       const provider = this.registry.get(model.slice(0, slash));
       if (provider) return [{ provider, upstreamModel: model.slice(slash + 1) }];
     }
-    throw new InvalidRequestError(`The model \`${model}\` does not exist or is not configured on this gateway.`, {
-      code: 'not_found',
-      param: 'model',
-    });
+    throw new InvalidRequestError(
+      `The model \`${model}\` does not exist or is not configured on this gateway.`,
+      {
+        code: 'not_found',
+        param: 'model',
+      },
+    );
+  }
+
+  /**
+   * The candidate for `model` on one named provider: a catalog alias or upstream id known for it, else
+   * the model id passed through unchanged (providers know models the catalog does not).
+   */
+  resolveOnProvider(providerName: string, model: string): ModelCandidate | 'unknown-provider' {
+    const known = this.byName.get(`${providerName}/${model}`)?.[0];
+    if (known) return known;
+    const provider = this.registry.get(providerName);
+    return provider ? { provider, upstreamModel: model } : 'unknown-provider';
   }
 
   /** Model names clients may use, for GET /v1/models. */

@@ -15,12 +15,17 @@ export interface UpstreamHttpResponse {
 
 /** Sends upstream requests over pooled connections. */
 export interface UpstreamTransport {
-  send(request: UpstreamHttpRequest, options: { provider: string; signal?: AbortSignal }): Promise<UpstreamHttpResponse>;
+  send(
+    request: UpstreamHttpRequest,
+    options: { provider: string; signal?: AbortSignal },
+  ): Promise<UpstreamHttpResponse>;
   close(): Promise<void>;
 }
 
 /** Creates the transport; one per gateway process. */
-export function createUpstreamTransport(options: { connections?: number; headersTimeoutMs?: number } = {}): UpstreamTransport {
+export function createUpstreamTransport(
+  options: { connections?: number; headersTimeoutMs?: number } = {},
+): UpstreamTransport {
   const agent = new Agent({
     connections: options.connections ?? 256,
     pipelining: 1,
@@ -42,10 +47,14 @@ export function createUpstreamTransport(options: { connections?: number; headers
         });
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
-        throw new UpstreamError('connection_failed', `could not reach ${provider}: ${(error as Error).message}`, {
-          provider,
-          cause: error,
-        });
+        throw new UpstreamError(
+          'connection_failed',
+          `could not reach ${provider}: ${(error as Error).message}`,
+          {
+            provider,
+            cause: error,
+          },
+        );
       }
       const body = response.body;
       return {
@@ -57,11 +66,15 @@ export function createUpstreamTransport(options: { connections?: number; headers
             return new Uint8Array(await body.arrayBuffer());
           } catch (error) {
             if (signal?.aborted) throw signal.reason ?? error;
-            throw new UpstreamError('stream_interrupted', `${provider} cut the response body: ${(error as Error).message}`, {
-              provider,
-              upstreamStatus: response.statusCode,
-              cause: error,
-            });
+            throw new UpstreamError(
+              'stream_interrupted',
+              `${provider} cut the response body: ${(error as Error).message}`,
+              {
+                provider,
+                upstreamStatus: response.statusCode,
+                cause: error,
+              },
+            );
           }
         },
       };
@@ -81,11 +94,15 @@ async function* reportCuts(
     for await (const chunk of body) yield chunk;
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error;
-    throw new UpstreamError('stream_interrupted', `${provider} cut the response body: ${(error as Error).message}`, {
-      provider,
-      upstreamStatus: status,
-      cause: error,
-    });
+    throw new UpstreamError(
+      'stream_interrupted',
+      `${provider} cut the response body: ${(error as Error).message}`,
+      {
+        provider,
+        upstreamStatus: status,
+        cause: error,
+      },
+    );
   }
 }
 

@@ -1,0 +1,79 @@
+// Opens a stream and holds it until its first content (text, a tool call, or the finish), within the
+// time-to-first-token limit. Until then nothing has reached the client, so any failure (an error status,
+// an in-band error, a cut, an empty stream, a TTFT timeout) can still fall back invisibly.
+import type { StreamEvent, ChatRequest } from '@rampart/spec';
+import { FirstTokenTimeoutError, type Clock } from '@rampart/resilience';
+import type { RouteLeaf } from '../routing/compile-route.js';
+import type { UpstreamTransport } from '../transport/upstream-transport.js';
+import { streamOnce } from './call-upstream.js';
+
+/** A stream whose first content has arrived: `head` holds the events so far, `rest` the remainder. */
+export interface PrimedStream {
+  head: StreamEvent[];
+  rest: AsyncIterator<StreamEvent>;
+}
+
+/** True for the events that show the model is really answering. */
+export function isContentEvent(event: StreamEvent): boolean {
+  return (
+    (event.type === 'text_delta' && event.text !== '') ||
+    event.type === 'tool_call_start' ||
+    event.type === 'finish'
+  );
+}
+
+/** Opens `request` on `leaf` and waits for its first content, at most `firstTokenTimeoutMs`. */
+export async function openPrimedStream(
+  transport: UpstreamTransport,
+  leaf: RouteLeaf,
+  request: ChatRequest,
+  signal: AbortSignal,
+  firstTokenTimeoutMs: number | undefined,
+  clock: Clock,
+): Promise<PrimedStream> {
+  const ttft = new AbortController();
+  const stopTimer = new AbortController();
+  const streamSignal = firstTokenTimeoutMs === undefined ? signal : AbortSignal.any([signal, ttft.signal]);
+  if (firstTokenTimeoutMs !== undefined) {
+    clock.sleep(firstTokenTimeoutMs, AbortSignal.any([stopTimer.signal, signal])).then(
+      () => ttft.abort(new FirstTokenTimeoutError(firstTokenTimeoutMs)),
+      () => undefined,
+    );
+  }
+  try {
+    const events = await streamOnce(transport, request, leaf.candidate, streamSignal);
+    const rest = events[Symbol.asyncIterator]();
+    const head: StreamEvent[] = [];
+    for (;;) {
+      const next = await untilAborted(rest.next(), streamSignal);
+      if (next.done) break;
+      head.push(next.value);
+      if (isContentEvent(next.value)) break;
+    }
+    return { head, rest };
+  } catch (error) {
+    if (ttft.signal.aborted) throw ttft.signal.reason;
+    throw error;
+  } finally {
+    stopTimer.abort();
+  }
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}

@@ -1,0 +1,225 @@
+// Walks a compiled route for one request: fallback in order, loadbalance by weight over healthy children,
+// retries with jittered backoff only where no healthy alternative is left, circuit breakers consulted
+// before every attempt (an open target is skipped without I/O), all inside one deadline.
+import { RampartError, UpstreamError, toRampartError, type ChatRequest } from '@rampart/spec';
+import {
+  BrokenCircuitError,
+  AttemptTimeoutError,
+  RetryPolicy,
+  defaultCallVerdict,
+  type BreakerPermit,
+  type CircuitBreaker,
+  type CircuitBreakerRegistry,
+  type Clock,
+  type Deadline,
+  type Random,
+} from '@rampart/resilience';
+import type { LeafRetry, ParamOverrides, RouteLeaf, RouteNode } from './compile-route.js';
+import type { RouteAttempt } from './route-attempt.js';
+import { effectiveStatus, shouldFallBack } from './should-fall-back.js';
+import { weightedOrder } from './weighted-order.js';
+
+/** Makes one attempt on one leaf; must honour `signal`. */
+export type AttemptFn<T> = (leaf: RouteLeaf, request: ChatRequest, signal: AbortSignal) => Promise<T>;
+
+/** A successful attempt: what it produced, where, and the breaker permit it ran under. */
+export interface Served<T> {
+  value: T;
+  leaf: RouteLeaf;
+  permit: BreakerPermit;
+  breaker: CircuitBreaker;
+}
+
+/** State of one request's walk through its route. */
+export interface RouteRun {
+  deadline: Deadline;
+  /** Every attempt and skip, in order; appended to as the walk goes. */
+  attempts: RouteAttempt[];
+  /** Leaves not to try (e.g. the one whose stream was cut, when continuing elsewhere). */
+  exclude?: ReadonlySet<RouteLeaf>;
+}
+
+/** What the executor needs. */
+export interface RouteExecutorDeps {
+  breakers: CircuitBreakerRegistry;
+  clock: Clock;
+  random: Random;
+}
+
+/** No target could be tried: every one was skipped (open circuits) or excluded. */
+export class NoTargetAvailableError extends UpstreamError {
+  override readonly name: string = 'NoTargetAvailableError';
+  constructor(retryAfterMs: number | undefined) {
+    super('upstream_unavailable', 'Every target for this request is unavailable right now (circuits open).', {
+      provider: 'rampart',
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+}
+
+/** Runs requests through compiled routes. One per gateway process. */
+export class RouteExecutor {
+  readonly #deps: RouteExecutorDeps;
+  readonly #retryPolicies = new WeakMap<LeafRetry, RetryPolicy>();
+
+  constructor(deps: RouteExecutorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Serves `request` from the first target that succeeds; throws the last failure when none does. */
+  run<T>(root: RouteNode, request: ChatRequest, attempt: AttemptFn<T>, run: RouteRun): Promise<Served<T>> {
+    return this.#runNode(root, request, attempt, run, () => false);
+  }
+
+  /** True when `node` has a target whose breaker would let a call through now (no I/O). */
+  isAvailable(node: RouteNode, exclude?: ReadonlySet<RouteLeaf>): boolean {
+    if (node.kind === 'target') {
+      if (exclude?.has(node)) return false;
+      const state = this.#deps.breakers.get(node.breakerKey).state;
+      return state.kind === 'closed' || (state.kind === 'half-open' && state.probe === undefined);
+    }
+    return node.children.some((child) => this.isAvailable(child, exclude));
+  }
+
+  async #runNode<T>(
+    node: RouteNode,
+    request: ChatRequest,
+    attempt: AttemptFn<T>,
+    run: RouteRun,
+    hasAlternative: () => boolean,
+  ): Promise<Served<T>> {
+    if (node.kind === 'target') return this.#runLeaf(node, request, attempt, run, hasAlternative);
+    let order = node.children;
+    if (node.kind === 'loadbalance') {
+      // Weigh only healthy children; if none is healthy, walk them all so each skip is recorded.
+      const healthy = order.filter((child) => this.isAvailable(child, run.exclude));
+      order = weightedOrder(healthy.length > 0 ? healthy : order, this.#deps.random);
+    }
+    let lastError: unknown;
+    for (let i = 0; i < order.length; i++) {
+      const child = order[i]!;
+      const rest = order.slice(i + 1);
+      const alternative = () =>
+        rest.some((other) => this.isAvailable(other, run.exclude)) || hasAlternative();
+      try {
+        return await this.#runNode(child, request, attempt, run, alternative);
+      } catch (error) {
+        lastError = error;
+        if (run.deadline.signal.aborted) throw run.deadline.signal.reason;
+        if (!shouldFallBack(error, node.onStatusCodes)) throw error;
+      }
+    }
+    throw lastError ?? new NoTargetAvailableError(undefined);
+  }
+
+  async #runLeaf<T>(
+    leaf: RouteLeaf,
+    request: ChatRequest,
+    attempt: AttemptFn<T>,
+    run: RouteRun,
+    hasAlternative: () => boolean,
+  ): Promise<Served<T>> {
+    const { clock } = this.#deps;
+    const { provider, upstreamModel } = leaf.candidate;
+    const record = (entry: Omit<RouteAttempt, 'path' | 'provider' | 'model'>) =>
+      run.attempts.push({ path: leaf.path, provider: provider.name, model: upstreamModel, ...entry });
+    if (run.exclude?.has(leaf)) {
+      record({ outcome: 'skipped', reason: 'excluded', durationMs: 0 });
+      throw new NoTargetAvailableError(undefined);
+    }
+    const breaker = this.#deps.breakers.get(leaf.breakerKey);
+    const retryPolicy = this.#retryPolicyFor(leaf.retry);
+    const leafRequest = applyOverrides(request, leaf.overrides);
+    let previousDelayMs = 0;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      run.deadline.throwIfExpired();
+      const admission = breaker.tryAcquire();
+      const permit =
+        admission.kind === 'allowed'
+          ? admission.permit
+          : admission.kind === 'probe'
+            ? await admission.acquire()
+            : undefined;
+      if (permit === undefined) {
+        const retryAfterMs = admission.kind === 'rejected' ? admission.retryAfterMs : undefined;
+        record({ outcome: 'skipped', reason: 'circuit_open', status: 503, durationMs: 0 });
+        throw new BrokenCircuitError(leaf.breakerKey, retryAfterMs ?? 0);
+      }
+      const startedAt = clock.now();
+      const attemptDeadline =
+        leaf.requestTimeoutMs === undefined
+          ? undefined
+          : run.deadline.child({
+              timeoutMs: leaf.requestTimeoutMs,
+              onExpire: () => new AttemptTimeoutError(leaf.requestTimeoutMs!),
+            });
+      const signal = attemptDeadline?.signal ?? run.deadline.signal;
+      try {
+        const value = await attempt(leaf, leafRequest, signal);
+        record({ outcome: 'served', durationMs: clock.now() - startedAt });
+        void breaker.recordSuccess(permit);
+        return { value, leaf, permit, breaker };
+      } catch (thrown) {
+        // An aborted attempt reports why it was aborted (its own timeout, the deadline, the client leaving).
+        const error = toRampartError(
+          signal.aborted && signal.reason instanceof Error ? signal.reason : thrown,
+        );
+        const verdict = run.deadline.signal.aborted ? 'neutral' : defaultCallVerdict(error, signal);
+        void (verdict === 'failure'
+          ? breaker.recordFailure(permit)
+          : verdict === 'success'
+            ? breaker.recordSuccess(permit)
+            : breaker.release(permit));
+        record({
+          outcome: 'failed',
+          reason: error.code,
+          status: effectiveStatus(error),
+          durationMs: clock.now() - startedAt,
+        });
+        if (run.deadline.signal.aborted) throw run.deadline.signal.reason;
+        // Another healthy target is a better retry than waiting on this one.
+        if (permit.probe || hasAlternative()) throw error;
+        const decision = retryPolicy.planRetry(
+          error,
+          attemptNumber,
+          run.deadline.remaining(),
+          previousDelayMs,
+        );
+        if (!decision.retry) throw error;
+        previousDelayMs = decision.delayMs;
+        await clock.sleep(decision.delayMs, run.deadline.signal);
+      } finally {
+        attemptDeadline?.dispose();
+      }
+    }
+  }
+
+  #retryPolicyFor(retry: LeafRetry): RetryPolicy {
+    let policy = this.#retryPolicies.get(retry);
+    if (!policy) {
+      policy = new RetryPolicy({
+        maxAttempts: retry.attempts + 1,
+        isRetryable: (error) =>
+          error instanceof RampartError && error.retryable && retry.onStatusCodes.has(effectiveStatus(error)),
+        clock: this.#deps.clock,
+        random: this.#deps.random,
+        ...(retry.useRetryAfter ? {} : { maxRetryAfterMs: 0 }),
+      });
+      this.#retryPolicies.set(retry, policy);
+    }
+    return policy;
+  }
+}
+
+function applyOverrides(request: ChatRequest, overrides: ParamOverrides): ChatRequest {
+  if (
+    overrides.maxTokens === undefined &&
+    overrides.temperature === undefined &&
+    overrides.topP === undefined &&
+    overrides.topK === undefined &&
+    overrides.stop === undefined
+  ) {
+    return request;
+  }
+  return { ...request, ...overrides };
+}

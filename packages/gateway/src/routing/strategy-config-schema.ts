@@ -1,0 +1,109 @@
+// The routing config exactly as users write it in the talk (and Portkey): `strategy.mode` fallback |
+// loadbalance | single, `on_status_codes`, `targets` that nest, `weight`, `provider` + `model`, per-target
+// `override_params`, `retry`, `request_timeout`; plus one overall `deadline` and a `first_token_timeout`.
+import { z } from 'zod';
+
+/** Statuses that move a fallback on, when a strategy does not say. */
+export const DEFAULT_FALLBACK_STATUSES = [408, 429, 500, 502, 503, 504, 529];
+
+const retrySchema = z
+  .object({
+    attempts: z.int().min(0).max(10).describe('Extra attempts on the same target (0 = none)'),
+    on_status_codes: z.array(z.int().min(100).max(599)).optional().describe('Default: 429, 500–504, 529'),
+    use_retry_after_header: z
+      .boolean()
+      .optional()
+      .describe('Honour retry-after / retry-after-ms (default true)'),
+  })
+  .strict();
+
+const overrideParamsSchema = z
+  .object({
+    max_tokens: z.int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().min(0).max(1).optional(),
+    top_k: z.int().positive().optional(),
+    stop: z.array(z.string()).optional(),
+  })
+  .strict()
+  .describe('Request parameters this target overrides');
+
+const commonFields = {
+  weight: z.number().min(0).optional().describe('Share of traffic under a loadbalance parent'),
+  retry: retrySchema.optional(),
+  request_timeout: z.int().positive().optional().describe('Milliseconds for one attempt on a target'),
+  override_params: overrideParamsSchema.optional(),
+};
+
+/** A leaf: one provider × model. */
+export const targetNodeSchema = z
+  .object({
+    provider: z.string().min(1).describe('A configured provider name'),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Model alias or upstream id; defaults to the requested model'),
+    ...commonFields,
+  })
+  .strict();
+
+/** An inner node: a strategy over targets, which may themselves be strategies. */
+export interface StrategyNodeInput {
+  strategy: { mode: 'fallback' | 'loadbalance' | 'single'; on_status_codes?: number[] | undefined };
+  targets: Array<StrategyNodeInput | z.input<typeof targetNodeSchema>>;
+  weight?: number | undefined;
+  retry?: z.input<typeof retrySchema> | undefined;
+  request_timeout?: number | undefined;
+  override_params?: z.input<typeof overrideParamsSchema> | undefined;
+}
+
+export const strategyNodeSchema: z.ZodType<StrategyNodeInput> = z.lazy(() =>
+  z
+    .object({
+      strategy: z
+        .object({
+          mode: z.enum(['fallback', 'loadbalance', 'single']),
+          on_status_codes: z.array(z.int().min(100).max(599)).optional(),
+        })
+        .strict(),
+      targets: z.array(z.union([strategyNodeSchema, targetNodeSchema])).min(1),
+      ...commonFields,
+    })
+    .strict(),
+);
+
+/** A whole routing config: a strategy tree (or a single target) plus request-wide time limits. */
+export const routeConfigSchema = z.union([
+  z
+    .object({
+      strategy: z
+        .object({
+          mode: z.enum(['fallback', 'loadbalance', 'single']),
+          on_status_codes: z.array(z.int().min(100).max(599)).optional(),
+        })
+        .strict(),
+      targets: z.array(z.union([strategyNodeSchema, targetNodeSchema])).min(1),
+      ...commonFields,
+      deadline: z
+        .int()
+        .positive()
+        .optional()
+        .describe('Milliseconds for the whole request, every retry and fallback included'),
+      first_token_timeout: z
+        .int()
+        .positive()
+        .optional()
+        .describe('Milliseconds a stream may take to its first content'),
+    })
+    .strict(),
+  targetNodeSchema.extend({
+    deadline: z.int().positive().optional(),
+    first_token_timeout: z.int().positive().optional(),
+  }),
+]);
+
+export type RetryConfig = z.input<typeof retrySchema>;
+export type TargetNodeConfig = z.output<typeof targetNodeSchema>;
+export type RouteConfigInput = z.input<typeof routeConfigSchema>;
+export type RouteConfig = z.output<typeof routeConfigSchema>;
