@@ -1,0 +1,53 @@
+// The shape of one `bench:gateway` run, as written to bench/results/gateway-*.json and rendered as a table.
+import type { Outcome } from '../lib/outcome.js';
+import type { FallbackFigures } from './measure-fallback.js';
+import type { AddedLatencyFigures } from './measure-added-latency.js';
+import type { ThroughputFigures } from './measure-throughput.js';
+
+/** Everything measured for one system; absent scenarios do not apply to that system (e.g. simulator fallback). */
+export interface SystemFigures {
+  /** The process started and answered; n/a carries why it did not. */
+  started: Outcome<{ pid: number; url: string }>;
+  throughput: Outcome<ThroughputFigures>;
+  latency?: Outcome<AddedLatencyFigures>;
+  streamTtfb?: Outcome<AddedLatencyFigures>;
+  fallback?: Outcome<FallbackFigures>;
+}
+
+/** A whole run. */
+export interface GatewayBenchRun {
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  environment: {
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    /** 1-minute load average before and after: other work on a shared machine shows up here. */
+    loadAverageBefore: number;
+    loadAverageAfter: number;
+    portkeyVersion: string;
+    gitCommit: string;
+  };
+  settings: {
+    durationSeconds: number;
+    warmupSeconds: number;
+    connections: number[];
+    latencyRounds: number;
+    streamRounds: number;
+    fallbackRounds: number;
+    rampartLogLevel: string;
+  };
+  systems: { simulator: SystemFigures; rampart: SystemFigures; portkey: SystemFigures };
+  targets: TargetCheck[];
+}
+
+/** One target from the issue, checked against Rampart's figure. */
+export interface TargetCheck {
+  id: string;
+  description: string;
+  status: 'pass' | 'fail' | 'n/a';
+  /** The figure compared (unit in the description), when there is one. */
+  value?: number;
+  reason?: string;
+}

@@ -1,0 +1,110 @@
+// Starts the three systems, each in its own process: the simulator, Rampart's CLI and Portkey's published
+// Node server (as a user would run them, not imported into the harness), all on 127.0.0.1.
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ChildProcessGroup, RunningProcess } from '../lib/child-process-group.js';
+import { findFreePort } from '../lib/find-free-port.js';
+
+/** A started system: where it answers and which process to watch. */
+export interface StartedSystem {
+  url: string;
+  process: RunningProcess;
+}
+
+const TSX = ['--import', 'tsx'];
+
+/** The provider simulator, alone in its process. */
+export async function startSimulatorProcess(
+  group: ChildProcessGroup,
+  repoRoot: string,
+): Promise<StartedSystem> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const process = await group.start({
+    name: 'simulator',
+    command: globalThis.process.execPath,
+    args: [...TSX, join(repoRoot, 'bench/lib/simulator-main.ts'), '--port', String(port)],
+    cwd: repoRoot,
+    readyUrl: `${url}/_sim/health`,
+  });
+  return { url, process };
+}
+
+/**
+ * Rampart's gateway through its CLI (`rampart start`), configured with the providers the benchmark routes to,
+ * all pointing at the simulator. Logging stays at the CLI's default level: the request log is part of what a
+ * deployment pays for.
+ */
+export async function startRampartProcess(
+  group: ChildProcessGroup,
+  repoRoot: string,
+  workDir: string,
+  simulatorUrl: string,
+  logLevel: string | undefined,
+): Promise<StartedSystem> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const configPath = join(workDir, 'rampart.bench.config.json');
+  const config = {
+    providers: {
+      openai: { type: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: 'bench-key' },
+      anthropic: { type: 'anthropic', baseUrl: simulatorUrl, apiKey: 'bench-key' },
+    },
+  };
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const process = await group.start({
+    name: 'rampart',
+    command: globalThis.process.execPath,
+    args: [
+      ...TSX,
+      join(repoRoot, 'packages/cli/src/main.ts'),
+      'start',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--config',
+      configPath,
+      '--data-dir',
+      join(workDir, 'rampart-data'),
+    ],
+    cwd: repoRoot,
+    env: logLevel ? { RAMPART_LOG_LEVEL: logLevel } : {},
+    readyUrl: `${url}/health`,
+  });
+  return { url, process };
+}
+
+/** Where npm installed Portkey's server entry (its package `bin`). */
+export function portkeyServerPath(repoRoot: string): string {
+  const require = createRequire(join(repoRoot, 'package.json'));
+  return join(dirname(require.resolve('@portkey-ai/gateway/package.json')), 'build/start-server.js');
+}
+
+/**
+ * Portkey's gateway 1.15.2 as published: `start-server.js --port=N --headless`. Headless because the
+ * non-headless mode also serves an unauthenticated log stream (with API keys) and a UI; its per-request
+ * logging middleware runs in both modes. It has no bind-address option, so a preload pins it to loopback.
+ */
+export async function startPortkeyProcess(
+  group: ChildProcessGroup,
+  repoRoot: string,
+): Promise<StartedSystem> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const process = await group.start({
+    name: 'portkey',
+    command: globalThis.process.execPath,
+    args: [
+      '--import',
+      join(repoRoot, 'bench/lib/listen-on-loopback.mjs'),
+      portkeyServerPath(repoRoot),
+      `--port=${port}`,
+      '--headless',
+    ],
+    cwd: repoRoot,
+    readyUrl: `${url}/`,
+  });
+  return { url, process };
+}
