@@ -102,6 +102,9 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   );
   if (input.egressSocket !== undefined)
     args.push('--ro-bind', input.egressSocket, SANDBOX_PATHS.egressSocket);
+  // bwrap's root is a tmpfs owned by the uid it maps to the sandbox user: without this, /, /etc and /run would be
+  // writable (in memory, but still "outside the work dir"). Must come after every mount above.
+  args.push('--remount-ro', '/');
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
   const forwards = input.egressSocket === undefined ? [] : (input.tcpForwards ?? []);
   args.push('--', ...sandboxCommand(input.command, input.egressSocket !== undefined, forwards));
