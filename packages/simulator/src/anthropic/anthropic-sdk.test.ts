@@ -19,11 +19,18 @@ const weatherTool = {
   input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
+interface RawBody {
+  type: string;
+  error: { type: string; message: string };
+  request_id: string;
+  content: Array<{ text: string }>;
+}
+
 async function raw(
   sim: Simulator,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: RawBody }> {
   const res = await fetch(`${sim.url}/v1/messages`, {
     method: 'POST',
     headers: {
@@ -34,7 +41,7 @@ async function raw(
     },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as RawBody };
 }
 
 describe('Anthropic Messages through the official SDK', () => {
@@ -282,12 +289,13 @@ describe('Anthropic Messages through the official SDK', () => {
       200,
     );
     await assert.rejects(
+      // The 2026-10-21 SDK types no longer offer temperature; send it anyway to see the API refuse it.
       client.messages.create({
         model: MODEL,
         max_tokens: 5,
         temperature: 0.2,
         messages: [{ role: 'user', content: 'a' }],
-      }),
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming),
       (e: unknown) => e instanceof Anthropic.BadRequestError && e.status === 400,
     );
   });
@@ -317,7 +325,7 @@ describe('Anthropic Messages through the official SDK', () => {
       messages: [{ role: 'user', content: 'curl' }],
     });
     assert.equal(res.status, 200);
-    assert.equal(res.body.content[0].text, simulatedReplyText('curl'));
+    assert.equal(res.body.content[0]?.text, simulatedReplyText('curl'));
   });
 
   test('models list in Anthropic format', async () => {

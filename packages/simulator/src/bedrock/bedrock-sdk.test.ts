@@ -10,6 +10,7 @@ import {
   ValidationException,
   type ContentBlock,
   type Message,
+  type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { canonicalJson } from '../prompt/token-count.js';
@@ -178,11 +179,12 @@ describe('Bedrock runtime through the official AWS SDK', () => {
       );
       assert.equal(first.stopReason, 'tool_use');
       const toolUse = first.output?.message?.content?.find((b: ContentBlock) => b.toolUse)?.toolUse;
-      assert.ok(toolUse?.toolUseId?.startsWith('tooluse_'));
+      assert.ok(toolUse && toolUse.toolUseId?.startsWith('tooluse_'), name);
       assert.deepEqual(toolUse.input, { city: 'Lima' });
+      const toolUseId = toolUse.toolUseId;
       messages.push(first.output!.message!, {
         role: 'user',
-        content: [{ toolResult: { toolUseId: toolUse.toolUseId, content: [{ text: 'Cloudy' }] } }],
+        content: [{ toolResult: { toolUseId, content: [{ text: 'Cloudy' }] } }],
       });
       const second = await client.send(
         new ConverseCommand({ modelId: MODEL, messages, toolConfig: weatherToolConfig }),
@@ -208,9 +210,11 @@ describe('Bedrock runtime through the official AWS SDK', () => {
       let text = '';
       let input = '';
       let toolName: string | undefined;
-      let usage: { inputTokens?: number; outputTokens?: number } | undefined;
+      let usage: TokenUsage | undefined;
       for await (const event of res.stream!) {
-        const kind = Object.keys(event).find((k) => (event as Record<string, unknown>)[k] !== undefined)!;
+        const kind = Object.keys(event).find(
+          (k) => (event as unknown as Record<string, unknown>)[k] !== undefined,
+        )!;
         kinds.push(kind);
         if (event.contentBlockStart?.start?.toolUse) toolName = event.contentBlockStart.start.toolUse.name;
         if (event.contentBlockDelta?.delta?.text) text += event.contentBlockDelta.delta.text;
