@@ -1,0 +1,6 @@
+// Every migration in apply order. A new table or column is a new file here, appended at the end.
+import { migration0001Sandboxes } from './migrations-0001-sandboxes.js';
+import type { Migration } from './migrations-types.js';
+
+/** All migrations, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [migration0001Sandboxes];

@@ -1,0 +1,89 @@
+// Opens the store named by a URL, applies pending migrations, and hands out the per-table queries.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/migrations-list.js';
+import { runMigrations } from './migrations/migrations-run.js';
+import { StoreError } from './store-errors.js';
+import type { StoreDatabase } from './store-schema.js';
+import { sandboxManagerQueries, type SandboxManagerQueries } from './store-sandbox-managers.js';
+import { sandboxProcessQueries, type SandboxProcessQueries } from './store-sandbox-processes.js';
+import { sandboxQueries, type SandboxQueries } from './store-sandboxes.js';
+import { parseStoreUrl, type StoreTarget } from './store-url.js';
+
+/** Options of openStore. */
+export interface OpenStoreOptions {
+  /** A file path or `sqlite:` URL (embedded), or `postgres://…[?schema=name]` (scale-out). */
+  url: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite: how long a writer waits for another process's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/** An open store: the Kysely instance and the queries of each table. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly db: Kysely<StoreDatabase>;
+  readonly sandboxes: SandboxQueries;
+  readonly sandboxManagers: SandboxManagerQueries;
+  readonly sandboxProcesses: SandboxProcessQueries;
+  /** Names of the migrations this open applied (empty when the schema was already current). */
+  readonly appliedMigrations: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the store at options.url. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const target = parseStoreUrl(options.url);
+  const db = createKysely(target, options);
+  try {
+    const applied = await runMigrations(db as Kysely<unknown>, target.dialect, MIGRATIONS, {
+      schema: target.dialect === 'postgres' ? target.schema : undefined,
+    });
+    return {
+      dialect: target.dialect,
+      db,
+      sandboxes: sandboxQueries(db),
+      sandboxManagers: sandboxManagerQueries(db),
+      sandboxProcesses: sandboxProcessQueries(db),
+      appliedMigrations: applied,
+      close: () => db.destroy(),
+    };
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(
+      'store_open_failed',
+      `cannot open the ${target.dialect} store: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function createKysely(target: StoreTarget, options: OpenStoreOptions): Kysely<StoreDatabase> {
+  if (target.dialect === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max: options.poolSize ?? 10,
+      // search_path per connection: every unqualified table name resolves in the chosen schema.
+      ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
+    });
+    return new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  }
+  let database: Database.Database;
+  try {
+    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    database = new Database(target.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    // WAL lets readers in other processes proceed while one writes.
+    if (target.file !== ':memory:') database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw new StoreError('store_open_failed', `cannot open SQLite file ${target.file}`, { cause: error });
+  }
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+}
