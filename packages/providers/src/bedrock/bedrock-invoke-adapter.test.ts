@@ -36,6 +36,9 @@ const STREAM = JSON.parse(
   readFileSync(new URL('./__fixtures__/invoke-stream-text.json', import.meta.url), 'utf8'),
 ) as unknown[];
 
+const { maxTokens: _maxTokens, ...rest } = REQUEST;
+const withoutMaxTokens: ChatRequest = { ...rest, stream: true };
+
 test('InvokeModel request: path, body = Anthropic body without model/stream/metadata + anthropic_version, signed', async () => {
   const http = await adapter.encodeRequest(REQUEST, TARGET);
   assert.equal(http.method, 'POST');
@@ -57,10 +60,7 @@ test('InvokeModel request: path, body = Anthropic body without model/stream/meta
     /^AWS4-HMAC-SHA256 Credential=AKID\/20250102\/us-east-1\/bedrock\/aws4_request, SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
   );
 
-  const streamed = await adapter.encodeRequest(
-    { ...REQUEST, stream: true, maxTokens: undefined as never },
-    TARGET,
-  );
+  const streamed = await adapter.encodeRequest(withoutMaxTokens, TARGET);
   assert.match(streamed.url, /\/invoke-with-response-stream$/);
   assert.equal(streamed.headers['x-amzn-bedrock-accept'], 'application/json');
   // max_tokens defaults from the Bedrock model id (Sonnet 4.5 → 64k), not from the gateway's alias.

@@ -279,13 +279,12 @@ test('Converse: our request equals the SDK request (path, body, signed headers, 
   assert.deepEqual(JSON.parse(streamed.body), JSON.parse(lastCaptured().body));
 });
 
+const { tools: _tools, toolChoice: _toolChoice, ...noTools } = CANONICAL;
+
 test('InvokeModel: same path and signature as the SDK for our body, streamed and not', async () => {
   const adapter = createBedrockInvokeAdapter();
   for (const stream of [false, true]) {
-    const ours = await adapter.encodeRequest(
-      { ...CANONICAL, stream, tools: [], toolChoice: undefined as never },
-      target(),
-    );
+    const ours = await adapter.encodeRequest({ ...noTools, stream }, target());
     const input = {
       modelId: MODEL,
       body: ours.body,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidRequestError } from '@rampart/spec';
-import type { ChatRequest } from '@rampart/spec';
+import type { ChatRequest, ImagePart } from '@rampart/spec';
 import { encodeConverseRequest } from './encode-converse-request.js';
 
 const PNG = 'iVBORw0KGgo=';
@@ -154,17 +154,18 @@ test('tool choice auto/any map; none drops the tools unless the history already 
 });
 
 test('image URLs and unknown image types are unsupported_content naming the part', () => {
-  const withImage = (source: ChatRequest['messages'][number]['content'][number]): ChatRequest => ({
+  const withImage = (image: ImagePart): ChatRequest => ({
     model: 'm',
     stream: false,
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, source as never] }],
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, image] }],
   });
-  for (const part of [
+  const images: ImagePart[] = [
     { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } },
     { type: 'image', source: { kind: 'base64', mediaType: 'image/tiff', data: PNG } },
-  ]) {
+  ];
+  for (const part of images) {
     assert.throws(
-      () => encodeConverseRequest(withImage(part as never)),
+      () => encodeConverseRequest(withImage(part)),
       (error) =>
         error instanceof InvalidRequestError &&
         error.code === 'unsupported_content' &&
