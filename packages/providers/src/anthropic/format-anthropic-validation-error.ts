@@ -49,6 +49,11 @@ function valueAt(root: unknown, path: Path): unknown {
 
 type Issue = z.core.$ZodIssue;
 
+/** `tools[i].type`: any type there but "custom" is a server tool (web_search_…, bash_…) we cannot run. */
+function isServerToolType(path: Path): boolean {
+  return path.length === 3 && path[0] === 'tools';
+}
+
 /**
  * A union's own issue says only "Invalid input". Descend into the branch that got furthest (the longest
  * path) to name the real problem: for `string | block[]` given an array, the block's missing field.
@@ -121,7 +126,7 @@ export function formatAnthropicValidationError(error: z.ZodError, body: unknown)
   if (
     path.at(-1) === 'type' &&
     typeof value === 'string' &&
-    (UNSUPPORTED_TYPES.has(value) || path[0] === 'tools')
+    (UNSUPPORTED_TYPES.has(value) || isServerToolType(path))
   ) {
     return new InvalidRequestError(`${dottedPath(path)}: '${value}' is not supported by this gateway`, {
       code: 'unsupported_content',
