@@ -18,6 +18,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'python3-requests', check: () => pythonHas('requests') },
   { pkg: 'python3-bs4', check: () => pythonHas('bs4') },
   { pkg: 'python3-matplotlib', check: () => pythonHas('matplotlib') },
+  { pkg: 'python3-redis', check: () => pythonHas('redis') },
 ];
 
 function has(command) {

@@ -164,7 +164,7 @@ function finish(
         ? {
             errorCode: error.code,
             error: error.message,
-            ...(error.status >= 500 && error.cause ? { cause: String(error.cause) } : {}),
+            ...(error.status >= 500 && error.cause instanceof Error ? { cause: error.cause.message } : {}),
           }
         : {}),
     },

@@ -95,7 +95,7 @@ export class RouteExecutor {
       const healthy = order.filter((child) => this.isAvailable(child, run.exclude));
       order = weightedOrder(healthy.length > 0 ? healthy : order, this.#deps.random);
     }
-    let lastError: unknown;
+    let lastError: Error | undefined;
     for (let i = 0; i < order.length; i++) {
       const child = order[i]!;
       const rest = order.slice(i + 1);
@@ -104,8 +104,8 @@ export class RouteExecutor {
       try {
         return await this.#runNode(child, request, attempt, run, alternative);
       } catch (error) {
-        lastError = error;
-        if (run.deadline.signal.aborted) throw run.deadline.signal.reason;
+        lastError = error as Error;
+        if (run.deadline.signal.aborted) throw run.deadline.signal.reason as Error;
         if (!shouldFallBack(error, node.onStatusCodes)) throw error;
       }
     }
@@ -176,7 +176,7 @@ export class RouteExecutor {
           status: effectiveStatus(error),
           durationMs: clock.now() - startedAt,
         });
-        if (run.deadline.signal.aborted) throw run.deadline.signal.reason;
+        if (run.deadline.signal.aborted) throw run.deadline.signal.reason as Error;
         // Another healthy target is a better retry than waiting on this one.
         if (permit.probe || hasAlternative()) throw error;
         const decision = retryPolicy.planRetry(

@@ -59,7 +59,7 @@ export function createUpstreamTransport(
       const body = response.body;
       return {
         status: response.statusCode,
-        headers: response.headers as HeaderMap,
+        headers: response.headers,
         body: reportCuts(body, provider, response.statusCode, signal),
         async bytes() {
           try {
