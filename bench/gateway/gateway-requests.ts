@@ -37,9 +37,6 @@ const ANTHROPIC_BODY = JSON.stringify({
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-/** The model a fallback response must name to prove the secondary served it. */
-export const SECONDARY_MODEL_PREFIX = 'claude-sonnet-4-5';
-
 /** The fault rule that makes the primary target fail: every gpt-4o request on OpenAI gets a 503. */
 export const PRIMARY_FAILURE_RULE = {
   id: 'bench-primary-503',

@@ -139,7 +139,7 @@ try {
         problem: (timing) => chatCompletionProblem(timing),
         warmup: 200,
         rounds: settings.latencyRounds,
-        maxMs: 45_000,
+        maxMs: 25_000,
       }),
     );
   }
@@ -153,7 +153,7 @@ try {
         problem: chatStreamProblem,
         warmup: 50,
         rounds: settings.streamRounds,
-        maxMs: 30_000,
+        maxMs: 15_000,
       }),
     );
   }
@@ -167,7 +167,7 @@ try {
         directSecondary: directSecondaryRequest(urls),
         warmup: 50,
         rounds: settings.fallbackRounds,
-        maxMs: 30_000,
+        maxMs: 15_000,
       }),
     );
   }

@@ -1,13 +1,14 @@
 // Failover cost: the primary target answers 503 (a simulator fault matched by provider and model), the
 // secondary answers 200. Each round times the failing primary and the secondary called directly — the
 // upstream time no gateway can avoid — and the same request through the gateway's fallback config. The
-// gateway's own cost is the per-round difference. The simulator's counters then prove the gateway really
-// tried the primary on every request: a gateway that skipped it would look cheaper than it is.
+// gateway's own cost is the per-round difference. The simulator's counters say, per round, whether the
+// gateway really tried the primary: rounds where a breaker skipped it are reported apart, never credited
+// with the primary's time (that would make skipping look like a fast failover).
 import { runPairedRounds } from '../lib/run-paired-rounds.js';
-import { pairedDifferences, summarize, type SampleSummary } from '../lib/summarize-samples.js';
+import { summarize, type SampleSummary } from '../lib/summarize-samples.js';
 import { createTimingClient, type TimedRequest } from '../lib/time-http-request.js';
 import { chatCompletionProblem } from './check-response.js';
-import { PRIMARY_FAILURE_RULE, SECONDARY_MODEL_PREFIX } from './gateway-requests.js';
+import { PRIMARY_FAILURE_RULE } from './gateway-requests.js';
 import { addFault, providerCounts, resetSimulator } from './sim-control.js';
 
 /** Options of the fallback measurement. */
@@ -21,82 +22,111 @@ export interface FallbackOptions {
   maxMs: number;
 }
 
+/** Fallback figures for one set of rounds, in ms. */
+export interface FallbackCase {
+  rounds: number;
+  /** Client-side time of the whole request through the gateway. */
+  total: SampleSummary;
+  /** Per round: total − the upstream time that case cannot avoid (see below). */
+  added: SampleSummary;
+}
+
 /** Fallback figures, in ms. */
 export interface FallbackFigures {
   rounds: number;
   truncated: boolean;
-  /** Client-side time of the whole request through the gateway. */
-  total: SampleSummary;
   /** The failing primary's own response time (503, direct). */
   primaryOwn: SampleSummary;
   /** The secondary's own response time (200, direct). */
   secondaryOwn: SampleSummary;
-  /** Per round: total − primary's own − secondary's own. */
-  added: SampleSummary;
-  /** Requests the gateway sent to the failing primary, per request it received. */
-  primaryAttemptsPerRequest: number;
+  /** Rounds where the gateway tried the primary: added = total − primary's own − secondary's own. */
+  primaryTried?: FallbackCase;
+  /** Rounds where it skipped the primary (an open breaker): added = total − secondary's own. */
+  primarySkipped?: FallbackCase;
 }
 
 /** Measures failover through one gateway; throws (n/a) when the gateway does not fall back. */
 export async function measureFallback(options: FallbackOptions): Promise<FallbackFigures> {
   const direct = createTimingClient();
   const system = createTimingClient();
+  const primaryFailures = async () =>
+    (await providerCounts(options.simulatorUrl, 'openai')).outcomes['fault:status'] ?? 0;
+  const secondaryServed = async () =>
+    (await providerCounts(options.simulatorUrl, 'anthropic')).outcomes.ok ?? 0;
   await resetSimulator(options.simulatorUrl);
   try {
     await addFault(options.simulatorUrl, PRIMARY_FAILURE_RULE);
+    // The probe must have gone to the failing primary, then been served by the secondary. The response body
+    // alone cannot tell (a gateway may name the model the client asked for), the simulator's counters can.
     const probe = await system.send(options.viaSystem, { keepBody: true });
-    const problem = chatCompletionProblem(probe, SECONDARY_MODEL_PREFIX);
+    const problem = chatCompletionProblem(probe);
     if (problem) throw new Error(`does not fall back to the secondary (${problem})`);
+    if ((await primaryFailures()) !== 1 || (await secondaryServed()) !== 1) {
+      throw new Error('the first request did not go primary (503) → secondary (200)');
+    }
 
-    const before = await providerCounts(options.simulatorUrl, 'openai');
-    let directPrimaryCalls = 0;
-    let systemCalls = 0;
+    // Whether the primary was tried is read per round from the simulator's counters (outside the timed
+    // part): a breaker may skip it, and a skipped round must not be credited with the primary's time.
+    let lastFailures = await primaryFailures();
+    let directSinceLast = 0;
     const primaryOwn: number[] = [];
     const secondaryOwn: number[] = [];
+    const tried: boolean[] = [];
     const samples = await runPairedRounds({
       warmup: options.warmup,
       rounds: options.rounds,
       maxMs: options.maxMs,
       baseline: async () => {
         const primary = await direct.send(options.directPrimary);
-        directPrimaryCalls++;
+        directSinceLast++;
         if (primary.status !== 503)
           throw new Error(`the primary answered ${primary.status} directly, expected 503`);
         const secondary = await direct.send(options.directSecondary);
         if (secondary.status !== 200) throw new Error(`the secondary answered ${secondary.status} directly`);
         primaryOwn.push(primary.totalMs);
         secondaryOwn.push(secondary.totalMs);
-        return primary.totalMs + secondary.totalMs;
+        return primary.totalMs;
       },
       measured: async () => {
         const timing = await system.send(options.viaSystem);
-        systemCalls++;
         if (timing.status !== 200) throw new Error(`status ${timing.status} during the loop`);
+        const failures = await primaryFailures();
+        tried.push(failures - lastFailures - directSinceLast > 0);
+        lastFailures = failures;
+        directSinceLast = 0;
         return timing.totalMs;
       },
     });
-    const after = await providerCounts(options.simulatorUrl, 'openai');
-    const primaryFailures = (after.outcomes['fault:status'] ?? 0) - (before.outcomes['fault:status'] ?? 0);
-    const attemptsPerRequest = (primaryFailures - directPrimaryCalls) / systemCalls;
-    // Below 1 means the primary was skipped on some requests (e.g. an open breaker): then "beyond the failing
-    // upstream's own time" would subtract time the request never spent, so this figure is not valid.
-    if (attemptsPerRequest < 1) {
-      throw new Error(
-        `the primary was tried on only ${(attemptsPerRequest * 100).toFixed(1)}% of requests; measure the open-breaker case separately`,
-      );
-    }
-    // Warm-up rounds fed the direct-time arrays too; keep only the measured rounds, still aligned.
-    const measuredRounds = samples.measured.length;
-    const primary = primaryOwn.slice(-measuredRounds);
-    const secondary = secondaryOwn.slice(-measuredRounds);
+    // Warm-up rounds fed the arrays too; keep only the measured rounds, still aligned by round.
+    const n = samples.measured.length;
+    const rounds = {
+      total: samples.measured,
+      primary: primaryOwn.slice(-n),
+      secondary: secondaryOwn.slice(-n),
+      tried: tried.slice(-n),
+    };
+    const figuresFor = (wantTried: boolean): FallbackCase | undefined => {
+      const total: number[] = [];
+      const added: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (rounds.tried[i] !== wantTried) continue;
+        const t = rounds.total[i] as number;
+        total.push(t);
+        added.push(t - (rounds.secondary[i] as number) - (wantTried ? (rounds.primary[i] as number) : 0));
+      }
+      return total.length === 0
+        ? undefined
+        : { rounds: total.length, total: summarize(total), added: summarize(added) };
+    };
+    const primaryTried = figuresFor(true);
+    const primarySkipped = figuresFor(false);
     return {
-      rounds: measuredRounds,
+      rounds: n,
       truncated: samples.truncated,
-      total: summarize(samples.measured),
-      primaryOwn: summarize(primary),
-      secondaryOwn: summarize(secondary),
-      added: summarize(pairedDifferences(samples.measured, samples.baseline)),
-      primaryAttemptsPerRequest: attemptsPerRequest,
+      primaryOwn: summarize(rounds.primary),
+      secondaryOwn: summarize(rounds.secondary),
+      ...(primaryTried ? { primaryTried } : {}),
+      ...(primarySkipped ? { primarySkipped } : {}),
     };
   } finally {
     direct.close();

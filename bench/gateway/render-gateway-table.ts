@@ -39,11 +39,12 @@ export function formatRatio(ours: number, theirs: number): string {
 function scenario<T>(
   outcome: Outcome<T> | undefined,
   read: (value: T) => number | undefined,
+  missing = 'not measured',
 ): Outcome<number> | undefined {
   if (!outcome) return undefined;
   if (!outcome.ok) return na(outcome.reason);
   const value = read(outcome.value);
-  return value === undefined ? na('not measured') : { ok: true, value };
+  return value === undefined ? na(missing) : { ok: true, value };
 }
 
 function throughputRow(connections: number): Row {
@@ -101,21 +102,38 @@ function rows(connections: readonly number[]): Row[] {
       format: formatMs,
     },
     {
+      label: 'fallback: primary tried (% of rounds)',
+      read: (f) => scenario(f.fallback, (x) => (100 * (x.primaryTried?.rounds ?? 0)) / x.rounds),
+      format: (v) => v.toFixed(0),
+    },
+    {
       label: 'fallback 503→200 total p50 (ms)',
-      read: (f) => scenario(f.fallback, (x) => x.total.p50),
+      read: (f) => scenario(f.fallback, (x) => x.primaryTried?.total.p50, 'never tried the failing primary'),
       format: formatMs,
     },
     {
       label: 'fallback added p50 (ms)',
-      read: (f) => scenario(f.fallback, (x) => x.added.p50),
+      read: (f) => scenario(f.fallback, (x) => x.primaryTried?.added.p50, 'never tried the failing primary'),
       format: formatMs,
       targetId: 'failover-added',
       target: '≤ 1 ms',
     },
     {
       label: 'fallback added p99 (ms)',
-      read: (f) => scenario(f.fallback, (x) => x.added.p99),
+      read: (f) => scenario(f.fallback, (x) => x.primaryTried?.added.p99, 'never tried the failing primary'),
       format: formatMs,
+    },
+    {
+      label: 'breaker open: added p50 (ms)',
+      read: (f) =>
+        scenario(
+          f.fallback,
+          (x) => x.primarySkipped?.added.p50,
+          'never skipped the failing primary (no open breaker)',
+        ),
+      format: formatMs,
+      targetId: 'failover-breaker-open',
+      target: '≤ 0.3 ms',
     },
     {
       label: 'idle RSS (MB)',
@@ -194,5 +212,22 @@ export function renderGatewayTable(run: GatewayBenchRun): string {
     ],
     body,
   );
-  return notes.size === 0 ? table : `${table}\n\n${[...notes.values()].join('\n')}`;
+  // A loop cut short by its time budget still reports percentiles, over fewer samples: say so.
+  const truncated: string[] = [];
+  for (const system of ['rampart', 'portkey'] as const) {
+    const f = run.systems[system];
+    for (const [name, outcome, planned] of [
+      ['latency c=1', f.latency, run.settings.latencyRounds],
+      ['stream TTFB', f.streamTtfb, run.settings.streamRounds],
+      ['fallback', f.fallback, run.settings.fallbackRounds],
+    ] as const) {
+      if (outcome?.ok && outcome.value.truncated) {
+        truncated.push(
+          `${system} ${name}: ${outcome.value.rounds} of ${planned} rounds (time budget reached)`,
+        );
+      }
+    }
+  }
+  const extra = [...notes.values(), ...truncated];
+  return extra.length === 0 ? table : `${table}\n\n${extra.join('\n')}`;
 }
