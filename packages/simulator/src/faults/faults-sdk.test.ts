@@ -173,7 +173,7 @@ describe('faults surface through the official SDKs', () => {
     await clock.advance(1);
     assert.equal(
       ((await pending).content[0] as { text: string }).text,
-      simulatedReplyText(ask.messages[0].content),
+      simulatedReplyText(ask.messages[0]!.content),
     );
   });
 
