@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { UpstreamError, type StreamEvent } from '@rampart/spec';
 import { createOpenAIAdapter } from './openai-adapter.js';
+import { OpenAISseOverflowError, readOpenAISse } from './read-openai-sse.js';
 
 const fixture = (name: string): Uint8Array =>
   readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
@@ -370,4 +371,37 @@ test('a complete event that is not JSON is a malformed upstream, not a cut', asy
     [],
   );
   assert.equal(outcome.error?.code, 'upstream_error');
+});
+
+test('a body that fails mid-stream (connection reset) is an interruption, after content responseStarted', async () => {
+  const text = fixture('stream-text.sse');
+  async function* resetting(): AsyncGenerator<Uint8Array> {
+    yield text.subarray(0, text.indexOf(0x21)); // up to the "!" chunk: two text deltas are out
+    throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  }
+  const events: StreamEvent[] = [];
+  await assert.rejects(
+    async () => {
+      for await (const event of createOpenAIAdapter().decodeStream(resetting(), {})) events.push(event);
+    },
+    (error: unknown) => {
+      assert.ok(error instanceof UpstreamError);
+      assert.equal(error.code, 'stream_interrupted');
+      assert.equal(error.responseStarted, true);
+      assert.equal(error.message, 'upstream stream failed: read ECONNRESET');
+      assert.equal((error.cause as Error).message, 'read ECONNRESET');
+      return true;
+    },
+  );
+  assert.equal(events.filter((event) => event.type === 'text_delta').length, 2);
+});
+
+test('an event that never ends is cut off at the buffer limit instead of exhausting memory', async () => {
+  async function* endless(): AsyncGenerator<Uint8Array> {
+    yield new TextEncoder().encode('data: {"id":"x","choices":[{"delta":{"content":"');
+    for (let i = 0; i < 100; i++) yield new TextEncoder().encode('a'.repeat(100));
+  }
+  await assert.rejects(async () => {
+    for await (const _ of readOpenAISse(endless(), 5_000)) void _;
+  }, OpenAISseOverflowError);
 });

@@ -10,7 +10,14 @@
 //                                              comes after the finish chunk and would be lost silently
 //   neither                                  → stream_interrupted: indistinguishable from a cut
 //   nothing at all                           → empty_response
-import { UpstreamError, mergeUsage, type ErrorCode, type StreamEvent, type Usage } from '@rampart/spec';
+import {
+  RampartError,
+  UpstreamError,
+  mergeUsage,
+  type ErrorCode,
+  type StreamEvent,
+  type Usage,
+} from '@rampart/spec';
 import type { HeaderMap } from '../provider-adapter.js';
 import { fromOpenAIUsage } from './convert-openai-usage.js';
 import { decodeOpenAIInBandError } from './decode-openai-error.js';
@@ -18,7 +25,7 @@ import { fromOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { newOpenAIId } from './openai-ids.js';
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { readOpenAIHeader } from './read-openai-header.js';
-import { readOpenAISse } from './read-openai-sse.js';
+import { OpenAISseOverflowError, readOpenAISse, type OpenAISseEvent } from './read-openai-sse.js';
 
 /** How strictly to read the end of a stream. */
 export interface OpenAIStreamOptions {
@@ -167,13 +174,11 @@ export async function* decodeOpenAIStream(
     }
   }
 
-  for await (const sse of readOpenAISse(body)) {
+  // One SSE event; returns true at [DONE].
+  function* event(sse: OpenAISseEvent): Generator<StreamEvent, boolean> {
     const raw = sse.data.trim();
-    if (raw === '') continue;
-    if (raw === '[DONE]') {
-      sawDone = true;
-      break;
-    }
+    if (raw === '') return false;
+    if (raw === '[DONE]') return true;
     let data: unknown;
     try {
       data = JSON.parse(raw);
@@ -199,6 +204,22 @@ export async function* decodeOpenAIStream(
       });
     }
     if (isObject(data)) yield* chunk(data);
+    return false;
+  }
+
+  try {
+    for await (const sse of readOpenAISse(body)) {
+      if (yield* event(sse)) {
+        sawDone = true;
+        break;
+      }
+    }
+  } catch (error) {
+    if (error instanceof RampartError) throw error;
+    if (error instanceof OpenAISseOverflowError) throw fail('upstream_error', error.message, error);
+    // The body itself failed (connection reset, socket timeout): that is a cut, whatever the transport says.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw fail('stream_interrupted', `upstream stream failed: ${reason}`, error);
   }
 
   if (!started) {
