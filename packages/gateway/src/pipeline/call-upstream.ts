@@ -23,7 +23,9 @@ export async function completeOnce(
   const body = await response.bytes();
   if (response.status < 200 || response.status >= 300)
     throw provider.adapter.decodeError(response.status, response.headers, body);
-  return provider.adapter.decodeResponse(body, response.headers);
+  const decoded = provider.adapter.decodeResponse(body, response.headers);
+  // Some wires (Bedrock Converse) do not name the model in their answer: it is the one we called.
+  return decoded.model === '' ? { ...decoded, model: candidate.upstreamModel } : decoded;
 }
 
 /** Opens a streamed request to one candidate; upstream error statuses throw before any event. */

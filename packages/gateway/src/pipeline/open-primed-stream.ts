@@ -47,7 +47,12 @@ export async function openPrimedStream(
     for (;;) {
       const next = await untilAborted(rest.next(), streamSignal);
       if (next.done) break;
-      head.push(next.value);
+      // Some wires (Bedrock Converse) do not name the model in their stream: it is the one we called.
+      head.push(
+        next.value.type === 'start' && next.value.model === ''
+          ? { ...next.value, model: leaf.candidate.upstreamModel }
+          : next.value,
+      );
       if (isContentEvent(next.value)) break;
     }
     return { head, rest };

@@ -12,7 +12,7 @@ import {
   type RouteNode,
 } from './compile-route.js';
 import type { ModelResolver } from './resolve-model.js';
-import { DEFAULT_FALLBACK_STATUSES, routeConfigSchema, type RouteConfig } from './strategy-config-schema.js';
+import { DEFAULT_FALLBACK_STATUSES, parseRouteConfig, type RouteConfig } from './strategy-config-schema.js';
 
 const HEADER = 'x-rampart-config';
 const MAX_CACHED_HEADERS = 1_000;
@@ -55,7 +55,7 @@ export class RouteResolver {
         param: HEADER,
       });
     }
-    const parsed = routeConfigSchema.safeParse(json);
+    const parsed = parseRouteConfig(json);
     if (!parsed.success) throw invalidConfig(parsed.error);
     const route = compileRoute(parsed.data, model, this.#models, HEADER);
     if (this.#byHeader.size >= MAX_CACHED_HEADERS) this.#byHeader.clear();

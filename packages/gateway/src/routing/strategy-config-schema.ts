@@ -73,35 +73,49 @@ export const strategyNodeSchema: z.ZodType<StrategyNodeInput> = z.lazy(() =>
     .strict(),
 );
 
+const requestLimits = {
+  deadline: z
+    .int()
+    .positive()
+    .optional()
+    .describe('Milliseconds for the whole request, every retry and fallback included'),
+  first_token_timeout: z
+    .int()
+    .positive()
+    .optional()
+    .describe('Milliseconds a stream may take to its first content'),
+};
+
+/** A routing config whose root is a strategy over targets. */
+export const strategyRouteSchema = z
+  .object({
+    strategy: z
+      .object({
+        mode: z.enum(['fallback', 'loadbalance', 'single']),
+        on_status_codes: z.array(z.int().min(100).max(599)).optional(),
+      })
+      .strict(),
+    targets: z.array(z.union([strategyNodeSchema, targetNodeSchema])).min(1),
+    ...commonFields,
+    ...requestLimits,
+  })
+  .strict();
+
+/** A routing config that is a single target. */
+export const targetRouteSchema = targetNodeSchema.extend(requestLimits);
+
 /** A whole routing config: a strategy tree (or a single target) plus request-wide time limits. */
-export const routeConfigSchema = z.union([
-  z
-    .object({
-      strategy: z
-        .object({
-          mode: z.enum(['fallback', 'loadbalance', 'single']),
-          on_status_codes: z.array(z.int().min(100).max(599)).optional(),
-        })
-        .strict(),
-      targets: z.array(z.union([strategyNodeSchema, targetNodeSchema])).min(1),
-      ...commonFields,
-      deadline: z
-        .int()
-        .positive()
-        .optional()
-        .describe('Milliseconds for the whole request, every retry and fallback included'),
-      first_token_timeout: z
-        .int()
-        .positive()
-        .optional()
-        .describe('Milliseconds a stream may take to its first content'),
-    })
-    .strict(),
-  targetNodeSchema.extend({
-    deadline: z.int().positive().optional(),
-    first_token_timeout: z.int().positive().optional(),
-  }),
-]);
+export const routeConfigSchema = z.union([strategyRouteSchema, targetRouteSchema]);
+
+/**
+ * Validates a routing config. Chooses the schema by shape first, so an error names the real path
+ * (`strategy.mode`) rather than a union's "invalid input" at the root.
+ */
+export function parseRouteConfig(input: unknown): z.ZodSafeParseResult<RouteConfig> {
+  const isStrategy =
+    typeof input === 'object' && input !== null && ('strategy' in input || 'targets' in input);
+  return isStrategy ? strategyRouteSchema.safeParse(input) : targetRouteSchema.safeParse(input);
+}
 
 export type RetryConfig = z.input<typeof retrySchema>;
 export type TargetNodeConfig = z.output<typeof targetNodeSchema>;
