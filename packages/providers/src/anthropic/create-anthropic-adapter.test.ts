@@ -246,3 +246,16 @@ test('decodeStream: a body cut inside a data line is stream_interrupted, not a p
   );
   assert.equal(error.code, 'stream_interrupted');
 });
+
+test('decodeStream: stream failures carry the response request-id', async () => {
+  const [, cut] = await collectUntilThrow(
+    adapter.decodeStream(from(bytes('stream-cut.sse')), { 'request-id': 'req_cut' }),
+  );
+  assert.equal(cut.upstreamRequestId, 'req_cut');
+  assert.equal(cut.code, 'stream_interrupted');
+  assert.equal(cut.responseStarted, true);
+  const [, midway] = await collectUntilThrow(
+    adapter.decodeStream(from(bytes('stream-overloaded-midway.sse')), { 'request-id': 'req_header' }),
+  );
+  assert.equal(midway.upstreamRequestId, 'req_011CSHoEeqs5C35K2UUqR7Fy', 'the event body names its own id');
+});

@@ -6,6 +6,7 @@ import { createAnthropicEventDecoder } from './create-anthropic-event-decoder.js
 import { decodeAnthropicErrorBody } from './decode-anthropic-error.js';
 import { decodeAnthropicMessage } from './decode-anthropic-message.js';
 import { encodeAnthropicMessagesBody } from './encode-anthropic-messages-body.js';
+import { headerValue } from './parse-retry-after.js';
 import { readAnthropicSse } from './read-anthropic-sse.js';
 
 /**
@@ -20,6 +21,32 @@ export interface AnthropicAdapterOptions {
   provider?: string;
   /** Values for the `anthropic-beta` header, e.g. `extended-cache-ttl-2025-04-11` on older deployments. */
   betas?: string[];
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stamps the response's request-id on a stream failure that lacks one: support needs it for cut streams too. */
+function withRequestId(error: unknown, requestId: string | undefined): unknown {
+  if (!(error instanceof UpstreamError) || error.upstreamRequestId !== undefined || requestId === undefined) {
+    return error;
+  }
+  return new UpstreamError(error.code, error.message, {
+    provider: error.provider,
+    status: error.status,
+    retryable: error.retryable,
+    responseStarted: error.responseStarted,
+    upstreamRequestId: requestId,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
+    ...(error.upstreamType === undefined ? {} : { upstreamType: error.upstreamType }),
+    ...(error.cause === undefined ? {} : { cause: error.cause }),
+  });
 }
 
 function parseJson(text: string, provider: string): unknown {
@@ -71,21 +98,12 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
     return decodeAnthropicMessage(json, provider);
   }
 
-  async function* decodeStream(
-    body: AsyncIterable<Uint8Array>,
-    headers: HeaderMap,
-  ): AsyncIterable<StreamEvent> {
+  async function* decodeSse(body: AsyncIterable<Uint8Array>, headers: HeaderMap): AsyncIterable<StreamEvent> {
     const decoder = createAnthropicEventDecoder(provider);
     for await (const item of readAnthropicSse(body, provider)) {
       if (item.kind === 'non_sse') {
-        const json = (() => {
-          try {
-            return JSON.parse(item.text) as unknown;
-          } catch {
-            return undefined;
-          }
-        })();
-        if (isErrorBody(json)) throw decodeAnthropicErrorBody(200, headers, item.text, provider);
+        if (isErrorBody(tryParseJson(item.text)))
+          throw decodeAnthropicErrorBody(200, headers, item.text, provider);
         throw new UpstreamError('stream_error', `${provider} answered a stream request without SSE`, {
           provider,
         });
@@ -93,6 +111,17 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
       yield* decoder.push(item.event);
     }
     decoder.end();
+  }
+
+  async function* decodeStream(
+    body: AsyncIterable<Uint8Array>,
+    headers: HeaderMap,
+  ): AsyncIterable<StreamEvent> {
+    try {
+      yield* decodeSse(body, headers);
+    } catch (error) {
+      throw withRequestId(error, headerValue(headers, 'request-id'));
+    }
   }
 
   function decodeError(status: number, headers: HeaderMap, body: Uint8Array): UpstreamError {
