@@ -30,7 +30,7 @@ if (!skipChecks) {
   run('npx', ['tsc', '-p', 'tsconfig.json']);
   run('npx', ['eslint', '.']);
 }
-const files = (roots.length > 0 ? roots : ['packages']).flatMap((root) =>
+const files = (roots.length > 0 ? roots : ['packages', 'bench']).flatMap((root) =>
   statSync(root).isDirectory() ? findTests(root) : [root],
 ).sort();
 if (files.length === 0) {

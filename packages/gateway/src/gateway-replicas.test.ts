@@ -41,14 +41,14 @@ before(async () => {
       },
     );
     children.push(child);
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
     urls.push(line.toString().trim());
   }
 });
 
 after(async () => {
   for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+  await Promise.all(children.filter((child) => child.exitCode === null).map((child) => once(child, 'exit')));
   await sim.close();
 });
 

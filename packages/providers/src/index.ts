@@ -19,8 +19,10 @@ export {
   createAnthropicEventDecoder,
   decodeAnthropicErrorBody,
   convertAnthropicUsage,
+  anthropicInboundCodec,
+  checkAnthropicVersionRules,
 } from './anthropic/index.js';
-export type { AnthropicAdapterOptions, AnthropicEventDecoder } from './anthropic/index.js';
+export type { AnthropicAdapterOptions, AnthropicEventDecoder, AnthropicInboundOptions } from './anthropic/index.js';
 
 export {
   createBedrockInvokeAdapter,

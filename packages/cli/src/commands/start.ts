@@ -28,7 +28,8 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     strict: true,
   });
   const port = Number(values.port ?? env.RAMPART_PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port ?? env.RAMPART_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be a port number, got "${values.port ?? env.RAMPART_PORT}"`);
   const host = values.host ?? env.RAMPART_HOST ?? '127.0.0.1';
   const dataDir = resolve(values['data-dir'] ?? env.RAMPART_DATA_DIR ?? '.rampart');
   const configPath = values.config ?? env.RAMPART_CONFIG;
