@@ -192,7 +192,10 @@ class Manager implements SandboxManager {
     return true;
   }
 
-  maintain(): Promise<void> {
+  async maintain(): Promise<void> {
+    // A pass already running (the timer's) may have read the clock before the caller's view of "now": wait for it,
+    // then run a fresh one.
+    await this.#maintaining?.catch(() => undefined);
     this.#maintaining ??= this.#maintain(true).finally(() => (this.#maintaining = undefined));
     return this.#maintaining;
   }
