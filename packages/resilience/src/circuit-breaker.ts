@@ -93,7 +93,10 @@ export class CircuitBreaker implements Policy {
   /** While a probe is asked for or running here, other local callers are refused without a round trip. */
   #probingUntil = 0;
   #probeCount = 0;
-  #emitted: string;
+  #emittedKind: BreakerState['kind'] = 'closed';
+  #emittedSince: number;
+  /** The closed-state answer is always the same, so it is made once: the hot path allocates nothing. */
+  readonly #allowed: BreakerAdmission;
   readonly #pending = new Set<Promise<void>>();
 
   readonly #stateChange = new Emitter<BreakerState>();
@@ -138,7 +141,11 @@ export class CircuitBreaker implements Policy {
       failures: 0,
       at: now,
     };
-    this.#emitted = signature(this.#snapshot.state);
+    this.#emittedSince = now;
+    this.#allowed = Object.freeze({
+      kind: 'allowed' as const,
+      permit: Object.freeze({ key: this.key, probe: false, token: undefined }),
+    });
   }
 
   /** The state as this replica sees it now (no I/O). */
@@ -163,7 +170,7 @@ export class CircuitBreaker implements Policy {
     this.#emitIfChanged(state);
     switch (state.kind) {
       case 'closed':
-        return { kind: 'allowed', permit: { key: this.key, probe: false, token: undefined } };
+        return this.#allowed;
       case 'open':
         return { kind: 'rejected', state, retryAfterMs: state.until - now };
       case 'half-open':
@@ -331,16 +338,12 @@ export class CircuitBreaker implements Policy {
   }
 
   #emitIfChanged(state: BreakerState): void {
-    const next = signature(state);
-    if (next === this.#emitted) return;
-    this.#emitted = next;
+    if (state.kind === this.#emittedKind && state.since === this.#emittedSince) return;
+    this.#emittedKind = state.kind;
+    this.#emittedSince = state.since;
     this.#stateChange.emit(state);
     if (state.kind === 'open') this.#break.emit(state);
     else if (state.kind === 'closed') this.#reset.emit();
     else this.#halfOpen.emit();
   }
-}
-
-function signature(state: BreakerState): string {
-  return `${state.kind}:${state.since}`;
 }

@@ -200,11 +200,15 @@ export function stateStoreContract(name: string, makeHarness: () => Promise<Cont
       });
 
       test('a fixed window starts over in the next window', async () => {
-        const options = { windowMs: 100, limit: 1, amount: 1 };
+        const options = { windowMs: 300, limit: 1, amount: 1 };
         assert.equal((await h.a.rateAdd('rw', options)).allowed, true);
-        assert.equal((await h.a.rateAdd('rw', options)).allowed, false);
-        await h.advance(110);
-        assert.equal((await h.b.rateAdd('rw', options)).allowed, true);
+        const second = await h.a.rateAdd('rw', options);
+        // On real time the two calls may straddle a window boundary; then the second is the new window's first.
+        if (second.allowed) assert.equal(second.count, 1, 'allowed only as the first of a new window');
+        else assert.equal(second.count, 1);
+        await h.advance(310);
+        const next = await h.b.rateAdd('rw', options);
+        assert.deepEqual([next.allowed, next.count], [true, 1]);
       });
     });
 
