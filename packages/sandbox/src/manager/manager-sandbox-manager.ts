@@ -336,7 +336,7 @@ class Manager implements SandboxManager {
           ...this.#baseSpec(),
           threadId,
           userId,
-          env: this.#envFor(env),
+          env: { ...env },
           workDir,
           sandboxId,
         });
@@ -390,7 +390,7 @@ class Manager implements SandboxManager {
       ...this.#baseSpec(),
       threadId,
       userId,
-      env: this.#envFor(env),
+      env: { ...env },
       workDir,
     };
     const local = new LocalSandbox(this.#ctx, {
@@ -428,10 +428,6 @@ class Manager implements SandboxManager {
       env: {},
       ...(this.#o.egressProxySocket === undefined ? {} : { egressProxySocket: this.#o.egressProxySocket }),
     };
-  }
-
-  #envFor(env: Record<string, string>): Record<string, string> {
-    return { ...env };
   }
 
   async #register(): Promise<void> {
