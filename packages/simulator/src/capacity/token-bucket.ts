@@ -1,6 +1,8 @@
 // A token bucket on the injected clock: the provider capacity model that makes 429s emerge from load.
 import type { Clock } from '../core/clock.js';
 
+const NEVER_MS = 86_400_000;
+
 /** Sustained rate and burst size of one provider. */
 export interface CapacityLimit {
   requestsPerSecond: number;
@@ -43,8 +45,9 @@ export class TokenBucket {
   take(): TakeResult {
     this.#refill();
     const { requestsPerSecond: rate, burst } = this.limit;
+    // A zero rate never refills; report a day so headers stay finite.
     const msFor = (tokens: number): number =>
-      rate > 0 ? Math.ceil((tokens * 1000) / rate) : Number.POSITIVE_INFINITY;
+      rate > 0 ? Math.min(NEVER_MS, Math.ceil((tokens * 1000) / rate)) : NEVER_MS;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return {
