@@ -5,20 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { ProviderName } from '@rampart/simulator';
 import { startGatewayHarness, type GatewayHarness } from './testing/gateway-harness.js';
 import { anthropicDriver, openaiDriver, type SdkDriver } from './testing/sdk-drivers.js';
+import { UPSTREAMS } from './testing/upstreams.js';
 
 const PIXEL_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
-
-/** Each upstream, pinned by `provider/model`, and the simulator provider that serves it. */
-export const UPSTREAMS: ReadonlyArray<{ name: string; model: string; sim: ProviderName }> = [
-  { name: 'OpenAI', model: 'openai/gpt-4o', sim: 'openai' },
-  { name: 'Anthropic', model: 'anthropic/claude-sonnet-4-5', sim: 'anthropic' },
-  { name: 'Bedrock InvokeModel', model: 'bedrock/claude-sonnet-4-5', sim: 'bedrock' },
-  { name: 'Bedrock Converse', model: 'bedrock-converse/claude-sonnet-4-5', sim: 'bedrock' },
-];
 
 let harness: GatewayHarness;
 before(async () => {

@@ -10,6 +10,11 @@ export type CircuitBreakerDefaults = Omit<CircuitBreakerOptions, 'key'>;
 export class CircuitBreakerRegistry {
   readonly #defaults: CircuitBreakerDefaults;
   readonly #breakers = new Map<string, CircuitBreaker>();
+  /**
+   * Transitions other replicas announced for keys this replica has no breaker for yet. A breaker made later
+   * starts from this view instead of "closed", so a target another replica broke is skipped from the first call.
+   */
+  readonly #announced = new Map<string, BreakerSnapshot>();
   #unwatch: (() => Promise<void>) | undefined;
 
   constructor(defaults: CircuitBreakerDefaults) {
@@ -18,9 +23,11 @@ export class CircuitBreakerRegistry {
 
   /** Subscribes to other replicas' transitions. */
   async start(): Promise<void> {
-    this.#unwatch ??= await this.#defaults.store.watchBreakers((key: string, snapshot: BreakerSnapshot) =>
-      this.#breakers.get(key)?.observe(snapshot),
-    );
+    this.#unwatch ??= await this.#defaults.store.watchBreakers((key: string, snapshot: BreakerSnapshot) => {
+      const breaker = this.#breakers.get(key);
+      if (breaker) breaker.observe(snapshot);
+      else this.#announced.set(key, snapshot);
+    });
   }
 
   /** The breaker for `key`, made on first use with the defaults plus `overrides`. */
@@ -29,6 +36,11 @@ export class CircuitBreakerRegistry {
     if (breaker === undefined) {
       breaker = new CircuitBreaker({ ...this.#defaults, ...overrides, key });
       this.#breakers.set(key, breaker);
+      const announced = this.#announced.get(key);
+      if (announced) {
+        this.#announced.delete(key);
+        breaker.observe(announced);
+      }
     }
     return breaker;
   }

@@ -139,7 +139,9 @@ export class CircuitBreaker implements Policy {
       consecutiveFailures: 0,
       successes: 0,
       failures: 0,
-      at: now,
+      // Older than anything the store says: the first real snapshot (a reply or another replica's
+      // announcement) always replaces this assumed one.
+      at: -Infinity,
     };
     this.#emittedSince = now;
     this.#allowed = Object.freeze({
