@@ -9,6 +9,8 @@ import { newId } from './manager-ids.js';
 import { listWorkDirFiles } from './manager-list-files.js';
 import type { Notebook, NotebookCellResult, NotebookFileList, RunCellOptions } from './manager-notebook.js';
 
+const TOUCH_EVERY_MS = 10_000;
+
 /** What a local sandbox needs from its manager. */
 export interface LocalSandboxContext {
   driver: SandboxDriver;
@@ -262,9 +264,15 @@ export class LocalSandbox implements Notebook {
     );
   }
 
+  // The idle timer runs on the in-memory time; the row's copy is for operators and is written at most every 10 s,
+  // so a burst of cells costs no store writes on the hot path.
   async #touch(): Promise<void> {
+    if (this.#lastUsedAt - this.#lastTouchWritten < TOUCH_EVERY_MS) return;
+    this.#lastTouchWritten = this.#lastUsedAt;
     await this.#update({ lastUsedAt: this.#lastUsedAt }).catch(() => undefined);
   }
+
+  #lastTouchWritten = 0;
 }
 
 /** The notice a caller gets when the kernel's state was lost. */
