@@ -42,7 +42,7 @@ async function post(endpoint: Endpoint, body: string): Promise<{ status: number;
 /** The error object in either protocol's envelope, after checking the envelope is that protocol's. */
 function errorOf(
   endpoint: Endpoint,
-  json: any,
+  json: Json,
 ): { type: string; message: string; param?: string | null; code?: string | null } {
   if (endpoint === 'anthropic') {
     assert.equal(json.type, 'error', JSON.stringify(json));
