@@ -63,17 +63,17 @@ for (const [dialect, fresh] of [
     });
 
     test('an expired lease can be taken over; renewing keeps it', async () => {
-      const won = await store.sandboxes.claim(claimBy('a', 't-lease', 0));
+      const won = await store.sandboxes.claim(claimBy('lease-a', 't-lease', 0));
       assert.ok(won);
-      assert.equal(await store.sandboxes.renewLeases('a', 50_000, 10), 1);
-      assert.equal(await store.sandboxes.claim(claimBy('b', 't-lease', 40_000)), undefined);
+      assert.equal(await store.sandboxes.renewLeases('lease-a', 50_000, 10), 1);
+      assert.equal(await store.sandboxes.claim(claimBy('lease-b', 't-lease', 40_000)), undefined);
       const stale = await store.sandboxes.listStale(60_000);
       assert.ok(stale.some((r) => r.threadId === 't-lease'));
-      const taken = await store.sandboxes.claim(claimBy('b', 't-lease', 60_000));
-      assert.equal(taken?.owner, 'b');
+      const taken = await store.sandboxes.claim(claimBy('lease-b', 't-lease', 60_000));
+      assert.equal(taken?.owner, 'lease-b');
       assert.equal(taken?.generation, won.generation + 1);
       assert.deepEqual(
-        (await store.sandboxes.listOwned('b')).map((r) => r.threadId),
+        (await store.sandboxes.listOwned('lease-b')).map((r) => r.threadId),
         ['t-lease'],
       );
     });
