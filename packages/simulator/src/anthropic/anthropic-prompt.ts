@@ -3,11 +3,11 @@
 import type { TurnInput } from '../model/plan-reply.js';
 import { imageBlock, jsonBlock, textBlock, type PromptBlock } from '../prompt/prompt-block.js';
 import { IMAGE_TOKENS, canonicalJson, countTokens } from '../prompt/token-count.js';
-import type { AnthropicBlock, AnthropicRequestBody } from './anthropic-request.js';
-
-function contentBlocks(content: string | AnthropicBlock[]): AnthropicBlock[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
-}
+import {
+  anthropicContentBlocks,
+  type AnthropicBlock,
+  type AnthropicRequestBody,
+} from './anthropic-request.js';
 
 function withoutCacheControl(block: Record<string, unknown>): Record<string, unknown> {
   const { cache_control: _ignored, ...rest } = block;
@@ -20,7 +20,7 @@ function sourceIdentity(source: AnthropicBlock['source']): string {
 
 /** Tokens and identity of a tool result whose content may mix text and images. */
 function toolResultBlock(section: string, b: AnthropicBlock): PromptBlock {
-  const parts = contentBlocks(b.content ?? '');
+  const parts = anthropicContentBlocks(b.content ?? '');
   let tokens = countTokens(b.tool_use_id ?? '');
   const identity = parts.map((p) => {
     if (p.type === 'image' || p.type === 'document') {
@@ -72,7 +72,7 @@ export function anthropicPromptBlocks(body: AnthropicRequestBody): PromptBlock[]
     for (const b of body.system ?? []) blocks.push(mark(textBlock('system', b.text ?? ''), b));
   }
   for (const m of body.messages) {
-    for (const b of contentBlocks(m.content)) {
+    for (const b of anthropicContentBlocks(m.content)) {
       blocks.push(mark(promptBlock(m.role, b), b));
       if (b.type === 'tool_result' && Array.isArray(b.content)) {
         // A breakpoint inside a tool result marks the end of the tool result block.
@@ -90,7 +90,7 @@ function textOf(blocks: AnthropicBlock[]): string {
       b.type === 'text'
         ? [b.text ?? '']
         : b.type === 'tool_result'
-          ? [textOf(contentBlocks(b.content ?? ''))]
+          ? [textOf(anthropicContentBlocks(b.content ?? ''))]
           : [],
     )
     .join('\n');
@@ -99,7 +99,7 @@ function textOf(blocks: AnthropicBlock[]): string {
 /** The facts the reply depends on. */
 export function anthropicTurnInput(body: AnthropicRequestBody): TurnInput {
   const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
-  const blocks = lastUser ? contentBlocks(lastUser.content) : [];
+  const blocks = lastUser ? anthropicContentBlocks(lastUser.content) : [];
   const results = blocks.filter((b) => b.type === 'tool_result');
   const choice = body.tool_choice ?? { type: 'auto' as const };
   return {

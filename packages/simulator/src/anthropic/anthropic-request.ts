@@ -58,3 +58,8 @@ export interface AnthropicRequestBody {
   anthropic_version?: string;
   [key: string]: unknown;
 }
+
+/** Message content as blocks (a string is one text block). */
+export function anthropicContentBlocks(content: string | AnthropicBlock[]): AnthropicBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}

@@ -1,7 +1,12 @@
 // Validation of a Messages body with the API's own 400 messages. Shared by the Anthropic API and Bedrock
 // InvokeModel (whose body is the same minus model/stream, plus anthropic_version).
+import { isObject } from '../core/is-object.js';
 import type { SimModel } from '../model/model-catalog.js';
-import type { AnthropicBlock, AnthropicRequestBody } from './anthropic-request.js';
+import {
+  anthropicContentBlocks,
+  type AnthropicBlock,
+  type AnthropicRequestBody,
+} from './anthropic-request.js';
 
 /** Which surface the body arrived on. */
 export type AnthropicSurface = { kind: 'anthropic'; version: string } | { kind: 'bedrock'; stream: boolean };
@@ -27,10 +32,6 @@ const BLOCK_TYPES = [
   'container_upload',
 ];
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function blockProblem(block: unknown, path: string): string | undefined {
   if (!isObject(block)) return `${path}: Input should be a valid dictionary`;
@@ -84,10 +85,6 @@ function blockProblem(block: unknown, path: string): string | undefined {
   return undefined;
 }
 
-function contentBlocks(content: string | AnthropicBlock[]): AnthropicBlock[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
-}
-
 /** The cache_control TTLs in prefix order (tools → system → messages). */
 export function anthropicBreakpointTtls(body: AnthropicRequestBody): Array<'5m' | '1h'> {
   const ttls: Array<'5m' | '1h'> = [];
@@ -95,7 +92,7 @@ export function anthropicBreakpointTtls(body: AnthropicRequestBody): Array<'5m' 
   if (Array.isArray(body.system))
     for (const b of body.system) if (b.cache_control) ttls.push(b.cache_control.ttl ?? '5m');
   for (const m of body.messages) {
-    for (const b of contentBlocks(m.content)) {
+    for (const b of anthropicContentBlocks(m.content)) {
       if (b.cache_control) ttls.push(b.cache_control.ttl ?? '5m');
       // Blocks nested in tool results may carry breakpoints too.
       if (b.type === 'tool_result' && Array.isArray(b.content))
@@ -132,7 +129,7 @@ function messagesProblem(messages: unknown): string | undefined {
     } else {
       return `messages.${i}.content: Input should be a valid string or list`;
     }
-    const blocks = contentBlocks(m.content as string | AnthropicBlock[]);
+    const blocks = anthropicContentBlocks(m.content as string | AnthropicBlock[]);
     if (m.role === 'user') {
       const answered = new Set<string>();
       for (const [j, b] of blocks.entries()) {

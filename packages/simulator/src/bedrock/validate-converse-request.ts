@@ -1,4 +1,5 @@
 // Validation of a Converse body with Bedrock's own ValidationException messages.
+import { isObject } from '../core/is-object.js';
 import type { ConverseRequest } from './converse-request.js';
 
 const MEMBERS = [
@@ -16,10 +17,6 @@ const MEMBERS = [
 const IMAGE_FORMATS = ['png', 'jpeg', 'gif', 'webp'];
 /** At most this many cachePoint blocks per request. */
 export const MAX_CACHE_POINTS = 4;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function blockProblem(block: unknown, path: string): string | undefined {
   if (!isObject(block))

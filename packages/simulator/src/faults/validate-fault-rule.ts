@@ -1,9 +1,6 @@
 // Checks fault rules arriving over the control endpoint or the API, so a malformed rule is refused loudly.
+import { isObject } from '../core/is-object.js';
 import type { FaultRule } from './fault-rules.js';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isMs = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -1,14 +1,11 @@
 // Validation of a Chat Completions body with the API's own 400 messages, params and codes.
+import { isObject } from '../core/is-object.js';
 import type { SimModel } from '../model/model-catalog.js';
 import type { OpenAIErrorInit } from './openai-errors.js';
 
 const ROLES = ['system', 'assistant', 'user', 'function', 'tool', 'developer'];
 const PART_TYPES = ['text', 'image_url', 'input_audio', 'refusal', 'audio', 'file'];
 const IMAGE_MIME = /^data:image\/(png|jpeg|jpg|gif|webp);base64,/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function missing(param: string): OpenAIErrorInit {
   return { message: `Missing required parameter: '${param}'.`, param, code: 'missing_required_parameter' };

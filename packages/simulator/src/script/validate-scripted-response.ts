@@ -1,12 +1,9 @@
 // Checks scripted responses arriving over the control endpoint, so a typo fails loudly instead of silently.
+import { isObject } from '../core/is-object.js';
 import type { ScriptedResponse } from './scripted-response.js';
 
 const PROVIDERS = ['openai', 'anthropic', 'bedrock'];
 const STOPS = ['end_turn', 'tool_use', 'max_tokens', 'stop_sequence'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Return an error message for an invalid scripted response, or undefined when it is valid. */
 export function scriptedResponseProblem(value: unknown, path = 'response'): string | undefined {
