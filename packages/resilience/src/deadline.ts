@@ -5,6 +5,8 @@
 import { systemClock, type Clock } from './clock.js';
 import { DeadlineExceededError } from './resilience-errors.js';
 
+const DISPOSED = new Error('deadline disposed');
+
 /** How to make a deadline. */
 export interface DeadlineOptions {
   clock?: Clock;
@@ -21,7 +23,8 @@ export class Deadline {
   /** Aborts at the deadline, or earlier with the caller's reason if the caller's signal aborts. */
   readonly signal: AbortSignal;
   readonly #clock: Clock;
-  readonly #timer = new AbortController();
+  /** Cancels the expiry timer; made only when there is a timer, since aborting is not free per request. */
+  #timer: AbortController | undefined;
 
   /** A deadline `ms` from now. */
   static after(ms: number, options: DeadlineOptions = {}): Deadline {
@@ -37,6 +40,12 @@ export class Deadline {
   constructor(at: number, options: DeadlineOptions = {}) {
     this.at = at;
     this.#clock = options.clock ?? systemClock;
+    if (at === Infinity && options.signal !== undefined) {
+      // Nothing will ever expire: the caller's signal is the whole story, and AbortSignal.any is not free
+      // on a per-request path.
+      this.signal = options.signal;
+      return;
+    }
     const expired = new AbortController();
     const signals = [expired.signal];
     if (options.signal !== undefined) signals.push(options.signal);
@@ -49,6 +58,7 @@ export class Deadline {
       return;
     }
     // The timer is itself cancelled by dispose(), and is pointless once the signal has fired.
+    this.#timer = new AbortController();
     const stop = AbortSignal.any([this.#timer.signal, this.signal]);
     this.#clock.sleep(wait, stop).then(
       () => expired.abort(onExpire()),
@@ -90,6 +100,7 @@ export class Deadline {
 
   /** Stops the timer early (the operation finished); the signal will then only follow the caller's. */
   dispose(): void {
-    this.#timer.abort();
+    // A shared reason: abort() without one builds a DOMException with a stack trace on every request.
+    this.#timer?.abort(DISPOSED);
   }
 }

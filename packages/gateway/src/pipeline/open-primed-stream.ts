@@ -7,6 +7,9 @@ import type { RouteLeaf } from '../routing/compile-route.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 import { streamOnce } from './call-upstream.js';
 
+// A shared reason: abort() without one builds a DOMException with a stack trace each time.
+const TIMER_STOPPED = new Error('first-token timer stopped');
+
 /** A stream whose first content has arrived: `head` holds the events so far, `rest` the remainder. */
 export interface PrimedStream {
   head: StreamEvent[];
@@ -60,7 +63,7 @@ export async function openPrimedStream(
     if (ttft.signal.aborted) throw ttft.signal.reason;
     throw error;
   } finally {
-    stopTimer.abort();
+    stopTimer.abort(TIMER_STOPPED);
   }
 }
 
