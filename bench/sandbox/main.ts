@@ -69,6 +69,13 @@ const rows: Array<[string, string, string, string, boolean | undefined]> = [
     figures.cellRttMs.p50 <= 5,
   ],
   [
+    '  same cell, kernel client alone, p50',
+    `${ms(figures.rawCellRttMs.p50)} ms`,
+    '',
+    'manager overhead = the gap',
+    undefined,
+  ],
+  [
     'idle RSS per sandbox (process tree)',
     `${figures.idleRssMb.p50.toFixed(1)} MB`,
     '≤ 75 MB',

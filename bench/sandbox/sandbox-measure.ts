@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@rampart/store';
 import {
   createSandboxManager,
+  DEFAULT_SANDBOX_LIMITS,
   treeRssBytes,
   type SandboxDriver,
   type SandboxManager,
@@ -16,6 +17,8 @@ export interface SandboxFigures {
   warmAcquireMs: SampleSummary;
   warmFirstResultMs: SampleSummary;
   cellRttMs: SampleSummary;
+  /** The same cell straight through the kernel client, without the manager: what the manager adds is the gap. */
+  rawCellRttMs: SampleSummary;
   idleRssMb: SampleSummary;
   fitIn4GiB: number;
 }
@@ -99,12 +102,34 @@ export async function measureSandbox(
     return { acquire, first, cells, rss };
   });
 
+  // The kernel client alone, on a sandbox started straight from the driver.
+  const raw: number[] = [];
+  const sandbox = await driver.start({
+    sandboxId: 'bench-raw',
+    threadId: 'bench-raw',
+    userId: 'bench',
+    workDir: join(root, 'work-raw'),
+    limits: DEFAULT_SANDBOX_LIMITS,
+    env: {},
+  });
+  try {
+    for (let i = 0; i < 5; i++) await sandbox.kernel.execute('1+1', CELL);
+    for (let i = 0; i < settings.cells; i++) {
+      const started = performance.now();
+      await sandbox.kernel.execute('1+1', CELL);
+      raw.push(performance.now() - started);
+    }
+  } finally {
+    await sandbox.stop();
+  }
+
   const idleRssMb = summarize(warm.rss);
   return {
     coldStartMs: summarize(cold),
     warmAcquireMs: summarize(warm.acquire),
     warmFirstResultMs: summarize(warm.first),
     cellRttMs: summarize(warm.cells),
+    rawCellRttMs: summarize(raw),
     idleRssMb,
     fitIn4GiB: Math.floor(4096 / idleRssMb.p50),
   };
