@@ -12,7 +12,7 @@ import {
 } from '../index.js';
 
 const PIXEL = readFileSync(new URL('../__fixtures__/pixel.png', import.meta.url)).toString('base64');
-const MODEL = 'claude-sonnet-4-5';
+const MODEL = 'claude-sonnet-4-6';
 const weatherTool = {
   name: 'get_weather',
   description: 'Weather for a city',
@@ -59,7 +59,7 @@ describe('Anthropic Messages through the official SDK', () => {
       .withResponse();
     assert.equal(msg.type, 'message');
     assert.match(msg.id, /^msg_01[A-Za-z0-9]{22}$/);
-    assert.equal(msg.model, 'claude-sonnet-4-5-20250929');
+    assert.equal(msg.model, 'claude-sonnet-4-6');
     assert.deepEqual(msg.content, [{ type: 'text', text: simulatedReplyText('Hello Claude') }]);
     assert.equal(msg.stop_reason, 'end_turn');
     assert.equal(msg.usage.input_tokens, countTokens('Hello Claude'));

@@ -12,7 +12,7 @@ import {
   type Simulator,
 } from '../index.js';
 
-// 4200 characters → 1050 tokens: above Sonnet 4.5's 1024-token minimum, below Haiku 4.5's 4096.
+// 4200 characters → 1050 tokens: above Opus 4/4.1's 1024-token minimum, below Haiku 4.5's 4096.
 const SYSTEM = 'You are a careful assistant. '.repeat(150).slice(0, 4200);
 const SYSTEM_TOKENS = countTokens(SYSTEM);
 const credentials = { accessKeyId: 'AKID', secretAccessKey: 'secret' };
@@ -40,7 +40,7 @@ describe('prompt caching through the official SDKs, with exact usage', () => {
     await sim.close();
   });
 
-  const anthropicAsk = (question: string, ttl: '5m' | '1h' = '5m', model = 'claude-sonnet-4-5') => ({
+  const anthropicAsk = (question: string, ttl: '5m' | '1h' = '5m', model = 'claude-opus-4-1') => ({
     model,
     max_tokens: 100,
     system: [{ type: 'text' as const, text: SYSTEM, cache_control: { type: 'ephemeral' as const, ttl } }],
@@ -72,12 +72,12 @@ describe('prompt caching through the official SDKs, with exact usage', () => {
 
   test('Anthropic: the 5m entry expires on the clock, a 1h entry survives; another key has its own cache', async () => {
     await anthropic.messages.create(anthropicAsk('q'));
-    await anthropic.messages.create(anthropicAsk('q', '1h', 'claude-opus-4-1'));
+    await anthropic.messages.create(anthropicAsk('q', '1h', 'claude-opus-4-0'));
     await clock.advance(5 * 60_000 + 1);
     const expired = await anthropic.messages.create(anthropicAsk('q'));
     assert.equal(expired.usage.cache_read_input_tokens, 0);
     assert.equal(expired.usage.cache_creation_input_tokens, SYSTEM_TOKENS);
-    const hour = await anthropic.messages.create(anthropicAsk('q', '1h', 'claude-opus-4-1'));
+    const hour = await anthropic.messages.create(anthropicAsk('q', '1h', 'claude-opus-4-0'));
     assert.equal(hour.usage.cache_read_input_tokens, SYSTEM_TOKENS);
     const other = new Anthropic({ baseURL: sim.url, apiKey: 'key-b', maxRetries: 0 });
     const theirs = await other.messages.create(anthropicAsk('q'));

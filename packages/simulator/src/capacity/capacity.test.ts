@@ -36,7 +36,7 @@ describe('capacity limits make 429s emerge from load', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 12 }, () =>
         client.messages.create({
-          model: 'claude-sonnet-4-5',
+          model: 'claude-sonnet-4-6',
           max_tokens: 10,
           messages: [{ role: 'user', content: 'hi' }],
         }),
@@ -58,7 +58,7 @@ describe('capacity limits make 429s emerge from load', () => {
     const after2s = await Promise.allSettled(
       Array.from({ length: 3 }, () =>
         client.messages.create({
-          model: 'claude-sonnet-4-5',
+          model: 'claude-sonnet-4-6',
           max_tokens: 10,
           messages: [{ role: 'user', content: 'hi' }],
         }),

@@ -30,7 +30,7 @@ describe('the /_sim control endpoint drives the simulator over HTTP', () => {
   };
   const ask = () =>
     client.messages.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 50,
       messages: [{ role: 'user', content: 'hi' }],
     });
@@ -79,7 +79,7 @@ describe('the /_sim control endpoint drives the simulator over HTTP', () => {
     const requests = json.requests;
     assert.equal(requests.length, 2);
     assert.equal(requests[1]!.outcome, 'ok');
-    assert.equal(requests[1]!.model, 'claude-sonnet-4-5');
+    assert.equal(requests[1]!.model, 'claude-sonnet-4-6');
     assert.equal((requests[1]!.body as { max_tokens: number }).max_tokens, 50);
     assert.equal(requests[1]!.headers.authorization, undefined, 'secrets are not recorded');
     assert.ok(!JSON.stringify(json).includes('secret-key'));

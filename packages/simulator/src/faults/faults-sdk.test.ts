@@ -20,7 +20,7 @@ import {
   type Simulator,
 } from '../index.js';
 
-const CLAUDE = 'claude-sonnet-4-5';
+const CLAUDE = 'claude-sonnet-4-6';
 const BEDROCK = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const credentials = { accessKeyId: 'AKID', secretAccessKey: 'secret' };
 const ask = {
