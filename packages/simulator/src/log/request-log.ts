@@ -125,12 +125,13 @@ export class RequestLog {
     return recorded;
   }
 
-  /** Record how a request ended (only the first call counts). */
+  /** Record how a request ended; a later call corrects it (e.g. the client went away mid-stream). */
   finish(entry: RecordedRequest, status: number | undefined, outcome: RequestOutcome): void {
-    if (entry.outcome !== 'pending') return;
+    if (entry.outcome === outcome) return;
+    const outcomes = this.#stats.providers[entry.provider].outcomes;
+    if (entry.outcome !== 'pending') outcomes[entry.outcome] = (outcomes[entry.outcome] ?? 1) - 1;
     entry.outcome = outcome;
     if (status !== undefined) entry.status = status;
-    const outcomes = this.#stats.providers[entry.provider].outcomes;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
 

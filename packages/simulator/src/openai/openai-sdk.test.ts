@@ -53,6 +53,10 @@ describe('OpenAI Chat Completions through the official SDK', () => {
       .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
       .withResponse();
     assert.match(response.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
+    // The log already knows how the call ended when the client has the answer.
+    const last = sim.requests[sim.requests.length - 1];
+    assert.equal(last?.outcome, 'ok');
+    assert.equal(last?.requestId, response.headers.get('x-request-id'));
     assert.ok(response.headers.get('x-ratelimit-remaining-requests'));
   });
 

@@ -100,6 +100,10 @@ export async function runTurn(state: SimState, ex: SimExchange, endpoint: TurnEn
     ...wire.rateLimitHeaders(take, bucket?.limit),
     ...response.headers,
   };
+  // Logged before sending so a client that has read the whole answer also sees its outcome in the log.
+  const expected: RequestOutcome =
+    response.kind === 'stream' && faults.stream ? `fault:${faults.stream.type}` : 'ok';
+  log.finish(entry, response.status, expected);
   const outcome = await sendResponse(ex, response, {
     clock,
     faults,
@@ -107,5 +111,5 @@ export async function runTurn(state: SimState, ex: SimExchange, endpoint: TurnEn
     // The cache entry becomes readable once this response has begun, as with the real APIs.
     onHeaders: () => plan.commit(),
   });
-  log.finish(entry, response.status, outcome);
+  if (outcome !== expected) log.finish(entry, response.status, outcome);
 }
