@@ -48,6 +48,8 @@ export class LocalSandbox implements Notebook {
   #checking = false;
   #ended = false;
   #stopping: Promise<void> | undefined;
+  /** True while #replace swaps kernels: the old one's exit is expected, not a crash. */
+  #replacing = false;
   #lastUsedAt: number;
   #lastHealthAt: number;
 
@@ -223,8 +225,6 @@ export class LocalSandbox implements Notebook {
       this.#replacing = false;
     }
   }
-
-  #replacing = false;
 
   // A sandbox whose process ends while idle is recovered at once, not at the next health check.
   #watch(running: RunningSandbox): void {

@@ -22,6 +22,8 @@ export interface ReconcileContext {
   now: number;
   /** Sandbox ids this manager is running right now (never reaped). */
   liveSandboxIds: ReadonlySet<string>;
+  /** Other managers the caller suspects are dead (e.g. the owner of a row stuck in starting). */
+  suspects?: string[];
   log(event: string, fields: Record<string, unknown>): void;
 }
 
@@ -30,7 +32,7 @@ export async function reconcileSandboxes(ctx: ReconcileContext): Promise<Reconci
   const { store, now } = ctx;
   const dead = new Set((await store.sandboxManagers.listExpired(now)).map((m) => m.id));
   const processes = await store.sandboxProcesses.listOnHost(ctx.hostname);
-  const owners = new Set(processes.map((p) => p.owner));
+  const owners = new Set([...processes.map((p) => p.owner), ...(ctx.suspects ?? [])]);
   for (const owner of owners) {
     if (owner === ctx.ownerId || dead.has(owner)) continue;
     const manager = await store.sandboxManagers.get(owner);

@@ -140,4 +140,35 @@ describe('manager on SQLite with a fake driver', () => {
     assert.equal(restarted?.workDir, bound.spec.workDir);
     assert.deepEqual(restarted?.env, { THREAD: 't-warm' });
   });
+
+  test('a thread left "starting" by a manager that died on this host is taken over at once', async () => {
+    const driver = createFakeDriver();
+    const m = await open({ driver, hostname: 'same-host', waitTimeoutMs: 10_000 });
+    const store = stores.at(-1) as Store;
+    const now = Date.now();
+    // A manager that crashed mid-start: its lease is still valid, but its pid (above pid_max) is gone.
+    await store.sandboxManagers.register({
+      id: 'dead-mgr',
+      hostname: 'same-host',
+      endpoint: null,
+      pid: 2 ** 22 + 7,
+      startedAt: now,
+      leaseExpiresAt: now + 60_000,
+    });
+    const stuck = await store.sandboxes.claim({
+      id: 'thr-stuck',
+      threadId: 't-stuck',
+      userId: 'u',
+      owner: 'dead-mgr',
+      host: 'same-host',
+      now,
+      leaseMs: 60_000,
+    });
+    assert.equal(stuck?.state, 'starting');
+    const started = Date.now();
+    const r = await m.runCell('t-stuck', '1+1', { timeoutMs: 1000 });
+    assert.equal(r.status, 'ok');
+    assert.ok(Date.now() - started < 5_000, "did not wait for the dead owner's lease");
+    assert.match(r.notices.join(' '), /the manager that ran it died/);
+  });
 });

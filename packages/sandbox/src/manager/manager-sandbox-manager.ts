@@ -19,6 +19,7 @@ import {
   type SandboxManagerOptions,
 } from './manager-options.js';
 import { PeerNotebook } from './manager-peer-notebook.js';
+import { isProcessAlive } from './manager-process-tree.js';
 import { startPeerServer, type PeerServer } from './manager-peer-server.js';
 import { reconcileSandboxes, type ReconcileReport } from './manager-reconcile.js';
 import { WarmPool, type WarmSandbox } from './manager-warm-pool.js';
@@ -265,6 +266,15 @@ class Manager implements SandboxManager {
       if (row?.state === 'running' && row.owner !== null) {
         const reached = await this.#reach(row);
         if (reached !== undefined) return reached;
+      } else if (
+        row !== undefined &&
+        row.owner !== null &&
+        row.owner !== this.id &&
+        !(await this.#ownerAlive(row.owner))
+      ) {
+        // Its owner died mid-start (or mid-stop): free the slot now rather than waiting out the lease.
+        await this.#reconcile([row.owner]);
+        continue;
       }
       if (clock.now() >= deadline) {
         throw new SandboxManagerError(
@@ -293,7 +303,7 @@ class Manager implements SandboxManager {
       return undefined;
     }
     const manager = await this.#o.store.sandboxManagers.get(owner);
-    if (manager !== undefined && manager.leaseExpiresAt >= this.#o.clock.now()) {
+    if (manager !== undefined && (await this.#ownerAlive(owner))) {
       if (manager.endpoint !== null) {
         return new PeerNotebook({
           threadId: row.threadId,
@@ -307,8 +317,15 @@ class Manager implements SandboxManager {
       );
     }
     // Its owner is gone: reconciliation turns the row off (reaping what is left on this host), then we claim it.
-    await this.#reconcile();
+    await this.#reconcile([owner]);
     return undefined;
+  }
+
+  // Alive = registered with an unexpired lease and, on this host, its process still exists.
+  async #ownerAlive(owner: string): Promise<boolean> {
+    const manager = await this.#o.store.sandboxManagers.get(owner);
+    if (manager === undefined || manager.leaseExpiresAt < this.#o.clock.now()) return false;
+    return manager.hostname !== this.#o.hostname || isProcessAlive(manager.pid);
   }
 
   async #startClaimed(claimed: SandboxRecord, userId: string): Promise<Notebook> {
@@ -443,7 +460,7 @@ class Manager implements SandboxManager {
     this.#lastLeaseRenewal = now;
   }
 
-  #reconcile(): Promise<ReconcileReport> {
+  #reconcile(suspects: string[] = []): Promise<ReconcileReport> {
     const live = new Set<string>([...this.#locals.values()].map((l) => l.sandboxId));
     return reconcileSandboxes({
       store: this.#o.store,
@@ -451,6 +468,7 @@ class Manager implements SandboxManager {
       hostname: this.#o.hostname,
       now: this.#o.clock.now(),
       liveSandboxIds: live,
+      suspects,
       log: this.#o.log,
     });
   }
