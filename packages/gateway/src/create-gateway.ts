@@ -10,6 +10,10 @@ import { handleModelsRoute } from './http/handle-models-route.js';
 import { sendJson } from './http/send-json.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { createPriceBook } from './pricing/price-book.js';
+import { priceOverrides } from './pricing/pricing-config-schema.js';
+import { PromptCacheService } from './prompt-cache/prompt-cache-service.js';
+import { withPromptCacheScope } from './prompt-cache/prompt-cache-scope.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import { ModelResolver } from './routing/resolve-model.js';
 import { RouteExecutor } from './routing/route-executor.js';
@@ -68,6 +72,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(config.breaker.open_ms !== undefined ? { openMs: config.breaker.open_ms } : {}),
   });
   const metrics = new GatewayMetrics();
+  const promptCache = new PromptCacheService(
+    config.prompt_cache,
+    createPriceBook(priceOverrides(config.pricing)),
+    metrics,
+  );
   const deps: ChatRouteDeps = {
     transport,
     routes: new RouteResolver(resolver, config.routes),
@@ -86,9 +95,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'POST /v1/chat/completions':
-        return handleChatRoute(openaiInboundCodec, deps, req, res, requestId);
+        return withPromptCacheScope(promptCache, req.headers, () =>
+          handleChatRoute(openaiInboundCodec, deps, req, res, requestId),
+        );
       case 'POST /v1/messages':
-        return handleChatRoute(anthropicInboundCodec, deps, req, res, requestId, anthropicPrecheck);
+        return withPromptCacheScope(promptCache, req.headers, () =>
+          handleChatRoute(anthropicInboundCodec, deps, req, res, requestId, anthropicPrecheck),
+        );
       case 'GET /v1/models':
         return handleModelsRoute(resolver, req, res, requestId);
       case 'GET /health':

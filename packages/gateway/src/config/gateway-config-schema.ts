@@ -2,6 +2,8 @@
 // the exact path. The JSON Schema editors use is generated from this (docs/rampart.config.schema.json).
 import { z } from 'zod';
 import { routeConfigSchema } from '../routing/strategy-config-schema.js';
+import { pricingConfigSchema } from '../pricing/pricing-config-schema.js';
+import { promptCacheConfigSchema } from '../prompt-cache/prompt-cache-config-schema.js';
 
 /** A secret: a literal, or `env:NAME` to read it from the environment at start-up (preferred). */
 const secret = z.string().min(1).describe('A literal secret, or env:NAME to read it from the environment');
@@ -107,6 +109,10 @@ export const gatewayConfigSchema = z
       .strict()
       .default({})
       .describe('Circuit breaker per provider × model; shared across replicas when REDIS_URL is set'),
+    prompt_cache: promptCacheConfigSchema
+      .prefault({})
+      .describe('Prompt-cache breakpoints and canonical tool results (Anthropic and Bedrock targets)'),
+    pricing: pricingConfigSchema.prefault({}).describe('Price overrides (USD per million tokens) by model'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // One call to one upstream: encode, send, decode. Everything above this (routing, retries, fallback)
 // composes these two functions; everything below is the adapter's codec and the transport.
 import type { ChatRequest, ChatResponse, StreamEvent } from '@rampart/spec';
+import { promptCacheForCall } from '../prompt-cache/prompt-cache-scope.js';
 import type { ModelCandidate } from '../routing/resolve-model.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 
@@ -12,8 +13,10 @@ export async function completeOnce(
   signal?: AbortSignal,
 ): Promise<ChatResponse> {
   const { provider } = candidate;
+  // Cache breakpoints and canonical content depend on the target, so they are planned per candidate.
+  const cache = promptCacheForCall(candidate);
   const httpRequest = await provider.adapter.encodeRequest(
-    { ...request, stream: false },
+    { ...(cache ? cache.prepare(request) : request), stream: false },
     targetOf(candidate),
   );
   const response = await transport.send(httpRequest, {
@@ -24,6 +27,7 @@ export async function completeOnce(
   if (response.status < 200 || response.status >= 300)
     throw provider.adapter.decodeError(response.status, response.headers, body);
   const decoded = provider.adapter.decodeResponse(body, response.headers);
+  cache?.settle(decoded.usage);
   // Some wires (Bedrock Converse) do not name the model in their answer: it is the one we called.
   return decoded.model === '' ? { ...decoded, model: candidate.upstreamModel } : decoded;
 }
@@ -36,7 +40,11 @@ export async function streamOnce(
   signal?: AbortSignal,
 ): Promise<AsyncIterable<StreamEvent>> {
   const { provider } = candidate;
-  const httpRequest = await provider.adapter.encodeRequest({ ...request, stream: true }, targetOf(candidate));
+  const cache = promptCacheForCall(candidate);
+  const httpRequest = await provider.adapter.encodeRequest(
+    { ...(cache ? cache.prepare(request) : request), stream: true },
+    targetOf(candidate),
+  );
   const response = await transport.send(httpRequest, {
     provider: provider.name,
     ...(signal ? { signal } : {}),
@@ -44,7 +52,8 @@ export async function streamOnce(
   if (response.status < 200 || response.status >= 300) {
     throw provider.adapter.decodeError(response.status, response.headers, await response.bytes());
   }
-  return provider.adapter.decodeStream(response.body, response.headers);
+  const events = provider.adapter.decodeStream(response.body, response.headers);
+  return cache ? cache.observe(events) : events;
 }
 
 function targetOf({ provider, upstreamModel }: ModelCandidate) {
