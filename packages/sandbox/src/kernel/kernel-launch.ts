@@ -5,7 +5,8 @@
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 // ipykernel flushes stdout only on a 0.2 s timer, so a tight print loop can put hundreds of MB in ONE iopub message.
-// Flushing every MiB keeps messages small and slows the printer down to the speed we consume (backpressure).
+// Flushing every 64 KiB keeps messages small: ZeroMQ queues up to 1,000 messages per side (its high-water mark),
+// so the message size bounds what a flood of output can pile up in memory (~64 MiB per side, not ~1 GiB).
 // It runs as user code, so a hostile cell can undo it; the client's maxMessageBytes is the hard limit.
 // Blocking debugpy saves ~0.8 s of every cold start: ipykernel imports it eagerly, and nobody attaches a debugger
 // to a sandboxed notebook.
@@ -16,7 +17,7 @@ from ipykernel import iostream
 _rampart_write = iostream.OutStream.write
 def _rampart_capped_write(self, s):
     n = _rampart_write(self, s)
-    if self._buffer.tell() > 1048576:
+    if self._buffer.tell() > 65536:
         self.flush()
     return n
 iostream.OutStream.write = _rampart_capped_write
