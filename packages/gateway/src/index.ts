@@ -15,3 +15,22 @@ export { createLogger } from './observability/logger.js';
 export type { Logger } from './observability/logger.js';
 export { createUpstreamTransport } from './transport/upstream-transport.js';
 export type { UpstreamTransport, UpstreamHttpResponse } from './transport/upstream-transport.js';
+export { costOf, createPriceBook, formatNanosUsd, usdPerMillionToNanos } from './pricing/price-book.js';
+export type { Cost, CostBreakdown, PriceBook } from './pricing/price-book.js';
+export type { ModelPriceUsd } from './pricing/price-table.js';
+export { normalizeModelId } from './pricing/pricing-model-id.js';
+export { preparePromptCache } from './prompt-cache/prompt-cache-prepare.js';
+export type { CacheTarget, PrepareOptions, PreparedRequest } from './prompt-cache/prompt-cache-prepare.js';
+export {
+  addTally,
+  cacheableTokens,
+  emptyTally,
+  hitRate,
+  savedNanos,
+  tallyOf,
+} from './prompt-cache/prompt-cache-stats.js';
+export type { CacheTally } from './prompt-cache/prompt-cache-stats.js';
+export { minimumCacheableTokens } from './prompt-cache/prompt-cache-minimums.js';
+export { prepareRules } from './prompt-cache/prompt-cache-canonicalize.js';
+export { DEFAULT_VOLATILE_RULES } from './prompt-cache/prompt-cache-volatile-rules.js';
+export type { VolatileRules } from './prompt-cache/prompt-cache-volatile-rules.js';
