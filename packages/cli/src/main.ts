@@ -10,6 +10,8 @@ commands:
           --host H        (RAMPART_HOST, default 127.0.0.1)
           --data-dir DIR  (RAMPART_DATA_DIR, default ./.rampart)
           --config FILE   (RAMPART_CONFIG; JSON, schema in docs/rampart.config.schema.json)
+          --mcp-port N    (RAMPART_MCP_PORT, default port + 1): the notebook MCP endpoint
+          --no-notebooks  do not start the sandboxed notebook service
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -6,7 +6,8 @@ import { startGatewayHarness, type GatewayHarness } from './testing/gateway-harn
 
 let harness: GatewayHarness;
 before(async () => {
-  harness = await startGatewayHarness({ extra: { breaker: { consecutive_failures: 1000 } } });
+  // Breakers off: these tests fail targets on purpose, one scenario after another.
+  harness = await startGatewayHarness({ extra: { breaker: { consecutive_failures: 0, failure_rate: 0 } } });
 });
 after(async () => {
   await harness.close();
@@ -224,5 +225,60 @@ test('fallbacks are counted per target in /metrics', async () => {
   assert.match(
     metrics,
     /rampart_fallbacks_total\{provider="anthropic",model="claude-sonnet-4-5-20250929",reason="[a-z_]+"\} \d+/,
+  );
+});
+
+test('a Bedrock stream cut after its first block began but before any text still falls back (found by bench:chaos)', async () => {
+  reset();
+  harness.sim.faults.add({
+    match: { provider: 'bedrock' },
+    effect: { type: 'cut-stream', afterEvents: 2 },
+    when: { times: 1 },
+  });
+  const config = JSON.stringify({
+    strategy: { mode: 'fallback' },
+    targets: [{ provider: 'bedrock' }, { provider: 'anthropic' }],
+  });
+  const response = await chat({ stream: true }, config);
+  assert.equal(response.status, 200, await response.clone().text());
+  const sse = await response.text();
+  assert.equal(response.headers.get('x-rampart-provider'), 'anthropic');
+  assert.match(sse, /data: \[DONE\]/);
+});
+
+test('two cuts in a row continue twice, each from the whole text sent so far (found by bench:chaos)', async () => {
+  reset();
+  const answer = 'One two three four five six seven eight nine ten eleven twelve thirteen fourteen.';
+  harness.sim.script.push({
+    match: { provider: 'anthropic', model: 'claude-sonnet-4-5-20250929' },
+    text: answer,
+  });
+  harness.sim.script.push({
+    match: { provider: 'bedrock', model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
+    text: answer,
+  });
+  harness.sim.script.push({
+    match: { provider: 'anthropic', model: 'claude-sonnet-4-20250514' },
+    text: 'the end.',
+  });
+  harness.sim.faults.add({
+    match: { provider: 'anthropic', model: 'claude-sonnet-4-5-20250929' },
+    effect: { type: 'cut-stream', afterEvents: 5 },
+    when: { times: 1 },
+  });
+  harness.sim.faults.add({
+    match: { provider: 'bedrock', model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
+    effect: { type: 'cut-stream', afterEvents: 6 },
+    when: { times: 1 },
+  });
+  const response = await chat({ stream: true }, FOUR_LEVELS);
+  const sse = await response.text();
+  assert.equal((sse.match(/"continuedOn"/g) ?? []).length, 2, sse);
+  assert.match(sse, /data: \[DONE\]\n\n$/);
+  const last = harness.sim.requests.at(-1)!.body as { messages: Array<{ role: string }> };
+  assert.deepEqual(
+    last.messages.map((m) => m.role),
+    ['user', 'assistant'],
+    'one assistant prefill carrying all text so far, never two',
   );
 });

@@ -14,6 +14,7 @@ import {
   type GatewayConfig,
 } from '@rampart/gateway';
 import { startSimulator } from '@rampart/simulator';
+import { startNotebooks } from './start-notebooks.js';
 
 /** Parses options, starts everything, and stops cleanly on SIGINT/SIGTERM. */
 export async function runStart(argv: string[], env: Environment): Promise<void> {
@@ -24,6 +25,8 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       config: { type: 'string' },
+      'mcp-port': { type: 'string' },
+      'no-notebooks': { type: 'boolean' },
     },
     strict: true,
   });
@@ -61,6 +64,15 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     healthExtras: () => ({ simulatedProviders: simulator !== undefined }),
   });
   const url = await gateway.listen(port, host);
+  const notebooks = values['no-notebooks']
+    ? { unavailable: 'disabled by --no-notebooks' }
+    : await startNotebooks({
+        dataDir,
+        host,
+        port: Number(values['mcp-port'] ?? env.RAMPART_MCP_PORT ?? (port === 0 ? 0 : port + 1)),
+        gatewayUrl: url,
+        log: (event, fields) => logger.info(fields, event),
+      });
   const someModel = Object.keys(config.models)[0] ?? 'MODEL';
   process.stdout.write(
     [
@@ -68,6 +80,9 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
       `  providers: ${Object.keys(config.providers).join(', ')}`,
       `  OpenAI-compatible:    ${url}/v1/chat/completions`,
       `  Anthropic-compatible: ${url}/v1/messages`,
+      'url' in notebooks
+        ? `  notebook MCP (notebook_run_cell): ${notebooks.url}  (thread by x-rampart-thread-id or /threads/<id>/mcp)`
+        : `  notebook MCP: NOT STARTED: ${notebooks.unavailable}`,
       `  try: curl -N ${url}/v1/chat/completions -H 'content-type: application/json' \\`,
       `         -d '{"model":"${someModel}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`,
       '',
@@ -76,6 +91,7 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    if ('close' in notebooks) await notebooks.close();
     await gateway.close();
     await simulator?.close();
     process.exit(0);

@@ -95,7 +95,7 @@ export const gatewayConfigSchema = z
           .int()
           .min(0)
           .optional()
-          .describe('Open after this many failures in a row (default 5)'),
+          .describe('Open after this many failures in a row (default 10)'),
         failure_rate: z
           .number()
           .min(0)

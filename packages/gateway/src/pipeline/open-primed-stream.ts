@@ -1,7 +1,7 @@
 // Opens a stream and holds it until its first content (text, a tool call, or the finish), within the
 // time-to-first-token limit. Until then nothing has reached the client, so any failure (an error status,
 // an in-band error, a cut, an empty stream, a TTFT timeout) can still fall back invisibly.
-import type { StreamEvent, ChatRequest } from '@rampart/spec';
+import { RampartError, UpstreamError, type StreamEvent, type ChatRequest } from '@rampart/spec';
 import { FirstTokenTimeoutError, type Clock } from '@rampart/resilience';
 import type { RouteLeaf } from '../routing/compile-route.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
@@ -61,10 +61,34 @@ export async function openPrimedStream(
     return { head, rest };
   } catch (error) {
     if (ttft.signal.aborted) throw ttft.signal.reason;
-    throw error;
+    // Adapters judge "started" by their own wire (e.g. a block began); while the stream is held here nothing
+    // has reached the client, so the failure is still safe to fall back from.
+    throw notStarted(error);
   } finally {
     stopTimer.abort(TIMER_STOPPED);
   }
+}
+
+function notStarted(error: unknown): unknown {
+  if (!(error instanceof RampartError) || !error.responseStarted) return error;
+  const options = {
+    status: error.status,
+    retryable: error.retryable,
+    responseStarted: false,
+    cause: error.cause,
+  };
+  const withRetryAfter =
+    error.retryAfterMs === undefined ? options : { ...options, retryAfterMs: error.retryAfterMs };
+  if (error instanceof UpstreamError) {
+    return new UpstreamError(error.code, error.message, {
+      ...withRetryAfter,
+      provider: error.provider,
+      ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
+      ...(error.upstreamType === undefined ? {} : { upstreamType: error.upstreamType }),
+      ...(error.upstreamRequestId === undefined ? {} : { upstreamRequestId: error.upstreamRequestId }),
+    });
+  }
+  return new RampartError(error.code, error.message, withRetryAfter);
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */

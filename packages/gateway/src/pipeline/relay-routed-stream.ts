@@ -40,7 +40,6 @@ export async function relayRoutedStream(served: Served<PrimedStream>, context: R
   const progress = new StreamProgress();
   const failed = new Set<RouteLeaf>();
   let current = served;
-  let request = context.request;
   for (;;) {
     const error = await pump(current.value, progress, encoder, res);
     if (error === undefined || !context.isLive()) break;
@@ -55,9 +54,10 @@ export async function relayRoutedStream(served: Served<PrimedStream>, context: R
     failed.add(current.leaf);
     let finalError: RampartError = error;
     if (!progress.sawToolCall && error.retryable) {
-      request = progress.continueFrom(request);
+      // Always from the client's own request: `progress` holds every piece of text sent so far.
+      const continuation = progress.continueFrom(context.request);
       try {
-        current = await context.continueElsewhere(request, failed);
+        current = await context.continueElsewhere(continuation, failed);
         await write(
           res,
           `: rampart ${JSON.stringify({ continuedOn: describe(current.leaf), after: error.code })}\n\n`,
