@@ -44,3 +44,20 @@ test('at most 4 cachePoints', () => {
     /maximum of 4/,
   );
 });
+
+test('cachePoint TTLs may not go from 5m back to 1h along tools → system → messages', () => {
+  const tools = [{ toolSpec: { name: 't', inputSchema: { json: { type: 'object' } } } }];
+  const at = (ttl?: '5m' | '1h') => ({ cachePoint: { type: 'default', ...(ttl ? { ttl } : {}) } });
+  const body = (toolTtl: '5m' | '1h' | undefined, messageTtl: '5m' | '1h' | undefined) => ({
+    toolConfig: { tools: [...tools, at(toolTtl)] },
+    messages: [{ role: 'user', content: [{ text: 'a' }, at(messageTtl)] }],
+  });
+  assert.equal(converseBodyProblem(body('1h', '5m')), undefined);
+  assert.equal(converseBodyProblem(body('1h', '1h')), undefined);
+  assert.match(
+    converseBodyProblem(body('5m', '1h')) ?? '',
+    /ttl 1h must not come after a cache point with ttl 5m/,
+  );
+  // No ttl means 5m.
+  assert.match(converseBodyProblem(body(undefined, '1h')) ?? '', /ttl 1h must not come after/);
+});

@@ -96,12 +96,14 @@ function messagesProblem(body: ConverseRequest): string | undefined {
   return undefined;
 }
 
-function cachePointCount(body: ConverseRequest): number {
-  let count = 0;
-  for (const t of body.toolConfig?.tools ?? []) if (t.cachePoint) count++;
-  for (const s of body.system ?? []) if (s.cachePoint) count++;
-  for (const m of body.messages) for (const b of m.content) if (b.cachePoint) count++;
-  return count;
+/** The cachePoint TTLs in prefix order (tools → system → messages). */
+function cachePointTtls(body: ConverseRequest): string[] {
+  const ttls: string[] = [];
+  for (const t of body.toolConfig?.tools ?? []) if (t.cachePoint) ttls.push(t.cachePoint.ttl ?? '5m');
+  for (const s of body.system ?? []) if (s.cachePoint) ttls.push(s.cachePoint.ttl ?? '5m');
+  for (const m of body.messages)
+    for (const b of m.content) if (b.cachePoint) ttls.push(b.cachePoint.ttl ?? '5m');
+  return ttls;
 }
 
 /** Check a Converse body. */
@@ -130,7 +132,12 @@ export function converseBodyProblem(json: unknown): string | undefined {
   }
   const problem = messagesProblem(body);
   if (problem) return problem;
-  if (cachePointCount(body) > MAX_CACHE_POINTS)
+  const ttls = cachePointTtls(body);
+  if (ttls.length > MAX_CACHE_POINTS)
     return `The number of cache points exceeds the maximum of ${MAX_CACHE_POINTS}.`;
+  // Same rule as Anthropic's: a longer-lived entry may not follow a shorter-lived one in the prefix.
+  const firstShort = ttls.indexOf('5m');
+  if (firstShort >= 0 && ttls.slice(firstShort).includes('1h'))
+    return 'A cache point with ttl 1h must not come after a cache point with ttl 5m (order: toolConfig.tools, system, messages).';
   return undefined;
 }
