@@ -3,30 +3,11 @@
 // load generator, so client, gateway and upstreams never share an event loop.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChildProcessGroup, RunningProcess } from '../lib/child-process-group.js';
+import type { ChildProcessGroup } from '../lib/child-process-group.js';
+import type { StartedServer } from '../lib/start-simulator-process.js';
 import { findFreePort } from '../lib/find-free-port.js';
 
-/** A started server: where it answers and which process it is. */
-export interface StartedServer {
-  url: string;
-  process: RunningProcess;
-}
-
 const TSX = ['--import', 'tsx'];
-
-/** The provider simulator, alone in its process. */
-export async function startSimulator(group: ChildProcessGroup, repoRoot: string): Promise<StartedServer> {
-  const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const process = await group.start({
-    name: 'simulator',
-    command: globalThis.process.execPath,
-    args: [...TSX, join(repoRoot, 'bench/lib/simulator-main.ts'), '--port', String(port)],
-    cwd: repoRoot,
-    readyUrl: `${url}/_sim/health`,
-  });
-  return { url, process };
-}
 
 /** A gateway process on `config` (written to `workDir/<name>.config.json`). */
 export async function startGateway(

@@ -22,8 +22,9 @@ import {
   gatewayConfig,
   type BreakerSettings,
 } from './chaos-configs.js';
-import { startGateway, startSimulator } from './chaos-processes.js';
-import { simControl } from './chaos-sim-control.js';
+import { startGateway } from './chaos-processes.js';
+import { startSimulatorProcess } from '../lib/start-simulator-process.js';
+import { simControl } from '../lib/sim-control.js';
 import { cascadeFigures, fallbackFigures, type ChaosFigure, type FallbackSummary } from './chaos-verdicts.js';
 import { mergeTallies } from './fallback-tally.js';
 import { runCascadeScenario, type CascadeResult } from './run-cascade-scenario.js';
@@ -107,7 +108,7 @@ const configs: Record<string, unknown> = {};
 let failedToRun: string | undefined;
 try {
   log(`child process logs: ${workDir}`);
-  const simulator = await startSimulator(newGroup(), repoRoot);
+  const simulator = await startSimulatorProcess(newGroup(), repoRoot);
   const sim = simControl(simulator.url);
   if (values.only !== 'b') {
     const route = fourLevelRoute(lastLevelRetries);

@@ -8,7 +8,7 @@ import { simulatedReplyText } from '@rampart/simulator';
 import { arrivalTimesMs, type RateStage } from './arrival-schedule.js';
 import { checkCompletion } from './check-chat-answer.js';
 import { CASCADE_MODEL } from './chaos-configs.js';
-import type { ProviderStats, SimControl } from './chaos-sim-control.js';
+import type { ProviderStats, SimControl } from '../lib/sim-control.js';
 import { emptyTally, record, type FallbackTally } from './fallback-tally.js';
 import { parseAttemptsHeader } from './parse-attempts-header.js';
 import { promptFor } from './run-fallback-scenario.js';

@@ -6,7 +6,7 @@ import { simulatedReplyText } from '@rampart/simulator';
 import { checkChatStream, checkCompletion } from './check-chat-answer.js';
 import { CALL_FAULTS, STREAM_FAULTS, faultRulesFor, type FaultEffect } from './chaos-fault-mix.js';
 import { FALLBACK_MODEL, FOUR_LEVEL_TARGETS } from './chaos-configs.js';
-import type { SimControl } from './chaos-sim-control.js';
+import type { SimControl } from '../lib/sim-control.js';
 import { emptyTally, record, type FallbackTally } from './fallback-tally.js';
 import { parseAttemptsHeader } from './parse-attempts-header.js';
 import { runClosedLoop, type ClosedLoopRun } from './run-closed-loop.js';

@@ -3,33 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ChildProcessGroup, RunningProcess } from '../lib/child-process-group.js';
+import type { ChildProcessGroup } from '../lib/child-process-group.js';
+import type { StartedServer } from '../lib/start-simulator-process.js';
 import { findFreePort } from '../lib/find-free-port.js';
 
 /** A started system: where it answers and which process to watch. */
-export interface StartedSystem {
-  url: string;
-  process: RunningProcess;
-}
+export type StartedSystem = StartedServer;
 
 const TSX = ['--import', 'tsx'];
-
-/** The provider simulator, alone in its process. */
-export async function startSimulatorProcess(
-  group: ChildProcessGroup,
-  repoRoot: string,
-): Promise<StartedSystem> {
-  const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const process = await group.start({
-    name: 'simulator',
-    command: globalThis.process.execPath,
-    args: [...TSX, join(repoRoot, 'bench/lib/simulator-main.ts'), '--port', String(port)],
-    cwd: repoRoot,
-    readyUrl: `${url}/_sim/health`,
-  });
-  return { url, process };
-}
 
 /**
  * Rampart's gateway through its CLI (`rampart start`), configured with the providers the benchmark routes to,

@@ -27,14 +27,14 @@ import {
   portkeyServerPath,
   startPortkeyProcess,
   startRampartProcess,
-  startSimulatorProcess,
   type StartedSystem,
 } from './gateway-systems.js';
 import { measureAddedLatency } from './measure-added-latency.js';
 import { measureFallback } from './measure-fallback.js';
 import { measureThroughput } from './measure-throughput.js';
 import { renderGatewayTable } from './render-gateway-table.js';
-import { resetSimulator } from './sim-control.js';
+import { simControl } from '../lib/sim-control.js';
+import { startSimulatorProcess } from '../lib/start-simulator-process.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -112,7 +112,7 @@ try {
   const whenRunning = async <T>(name: SystemName, measure: () => Promise<T>): Promise<Outcome<T>> => {
     const figures = systems[name].started;
     if (!figures.ok) return notAvailable(`did not start (${figures.reason})`);
-    await resetSimulator(simulator.url);
+    await simControl(simulator.url).reset();
     return attempt(measure);
   };
 

@@ -9,7 +9,7 @@ import { summarize, type SampleSummary } from '../lib/summarize-samples.js';
 import { createTimingClient, type TimedRequest } from '../lib/time-http-request.js';
 import { chatCompletionProblem } from './check-response.js';
 import { PRIMARY_FAILURE_RULE } from './gateway-requests.js';
-import { addFault, providerCounts, resetSimulator } from './sim-control.js';
+import { simControl } from '../lib/sim-control.js';
 
 /** Options of the fallback measurement. */
 export interface FallbackOptions {
@@ -50,12 +50,12 @@ export async function measureFallback(options: FallbackOptions): Promise<Fallbac
   const direct = createTimingClient();
   const system = createTimingClient();
   const primaryFailures = async () =>
-    (await providerCounts(options.simulatorUrl, 'openai')).outcomes['fault:status'] ?? 0;
+    (await simControl(options.simulatorUrl).stats()).openai?.outcomes['fault:status'] ?? 0;
   const secondaryServed = async () =>
-    (await providerCounts(options.simulatorUrl, 'anthropic')).outcomes.ok ?? 0;
-  await resetSimulator(options.simulatorUrl);
+    (await simControl(options.simulatorUrl).stats()).anthropic?.outcomes.ok ?? 0;
+  await simControl(options.simulatorUrl).reset();
   try {
-    await addFault(options.simulatorUrl, PRIMARY_FAILURE_RULE);
+    await simControl(options.simulatorUrl).addFaults([PRIMARY_FAILURE_RULE]);
     // The probe must have gone to the failing primary, then been served by the secondary. The response body
     // alone cannot tell (a gateway may name the model the client asked for), the simulator's counters can.
     const probe = await system.send(options.viaSystem, { keepBody: true });
@@ -131,6 +131,6 @@ export async function measureFallback(options: FallbackOptions): Promise<Fallbac
   } finally {
     direct.close();
     system.close();
-    await resetSimulator(options.simulatorUrl);
+    await simControl(options.simulatorUrl).reset();
   }
 }

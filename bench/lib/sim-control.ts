@@ -1,4 +1,4 @@
-// The simulator's /_sim/ control API as the chaos benchmark uses it from its own process: faults with their
+// The simulator's /_sim/ control API as the benchmarks use it from their own process: faults with their
 // fired counters, capacity limits and the per-provider stats (peak requests per second) the report cites.
 import { request } from 'node:http';
 
