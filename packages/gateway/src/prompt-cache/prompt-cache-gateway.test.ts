@@ -93,6 +93,30 @@ for (const upstream of [
   });
 }
 
+test('streamed turns are planned and accounted the same way', async () => {
+  const system = `streamed. ${prose(500)}`;
+  const before = harness.gateway.metrics.registry.getSingleMetric('rampart_prompt_cache_input_tokens_total');
+  const readBefore = (await before!.get()).values
+    .filter((v) => v.labels.class === 'read')
+    .reduce((a, v) => a + v.value, 0);
+  const usages: Usage[] = [];
+  for (let turn = 0; turn < 2; turn++) {
+    harness.sim.script.push({ match: { provider: 'anthropic' }, text: 'Noted, streaming.' });
+    const stream = harness.anthropic.messages.stream({
+      ...conversation(system, turn, turn * 30),
+      model: 'anthropic/claude-sonnet-4-5',
+    });
+    usages.push((await stream.finalMessage()).usage);
+    await clock.advance(30_000);
+  }
+  assert.equal(usages[1]!.cache_read_input_tokens, promptTokens(usages[0]!));
+  const after = harness.gateway.metrics.registry.getSingleMetric('rampart_prompt_cache_input_tokens_total');
+  const readAfter = (await after!.get()).values
+    .filter((v) => v.labels.class === 'read')
+    .reduce((a, v) => a + v.value, 0);
+  assert.equal(readAfter - readBefore, usages[1]!.cache_read_input_tokens);
+});
+
 test('a client breakpoint passes through untouched next to the planned ones', async () => {
   const body = conversation(`client-set. ${prose(500)}`, 2, 0);
   body.tools = TOOLS.map((t, i) =>
