@@ -4,18 +4,18 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { PromptCache } from './cache/prompt-cache.js';
-import { TokenBucket, type CapacityLimit } from './capacity/token-bucket.js';
+import { TokenBucket } from './capacity/token-bucket.js';
 import type { SimulatorControl } from './control/handle-control.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { seededRandom } from './core/seeded-random.js';
 import type { BedrockCredentials, SimState } from './core/sim-state.js';
 import { createWireIds } from './core/wire-ids.js';
-import { FaultRules, type ActiveFaultRule, type FaultRule } from './faults/fault-rules.js';
+import { FaultRules } from './faults/fault-rules.js';
 import { faultRuleProblem } from './faults/validate-fault-rule.js';
 import { createRequestHandler } from './http/create-request-handler.js';
-import { RequestLog, type RecordedRequest, type SimulatorStats } from './log/request-log.js';
-import { ModelCatalog, defaultModels, type ProviderName, type SimModel } from './model/model-catalog.js';
-import { ScriptQueue, type ScriptedResponse } from './script/scripted-response.js';
+import { RequestLog } from './log/request-log.js';
+import { ModelCatalog, defaultModels, type SimModel } from './model/model-catalog.js';
+import { ScriptQueue } from './script/scripted-response.js';
 
 /** Options for `startSimulator`. */
 export interface SimulatorOptions {
@@ -46,25 +46,6 @@ export interface Simulator extends SimulatorControl {
   /** Cleartext HTTP/2 (h2c) base URL serving the same. */
   readonly http2Url: string;
   readonly clock: Clock;
-  faults: {
-    /** Add a rule (validated; throws TypeError when malformed); returns its id. */
-    add(rule: FaultRule): string;
-    remove(id: string): boolean;
-    clear(): void;
-    list(): readonly ActiveFaultRule[];
-  };
-  script: {
-    push(...responses: ScriptedResponse[]): void;
-    clear(): void;
-    readonly pending: readonly ScriptedResponse[];
-  };
-  /** Limit a provider's request rate (token bucket on the clock), or lift the limit with null. */
-  setCapacity(provider: ProviderName, limit: CapacityLimit | null): void;
-  /** Received provider requests, oldest first. */
-  readonly requests: readonly RecordedRequest[];
-  stats(): SimulatorStats;
-  /** Clear faults, script, capacity limits, prompt cache, request log and stats; reseed the generators. */
-  reset(): void;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { scriptedResponseProblem } from '../script/validate-scripted-response.js
 /** The operations the control API drives (implemented by the Simulator handle). */
 export interface SimulatorControl {
   faults: {
+    /** Add a rule (validated; throws TypeError when malformed); returns its id. */
     add(rule: FaultRule): string;
     remove(id: string): boolean;
     clear(): void;
@@ -25,9 +26,12 @@ export interface SimulatorControl {
     clear(): void;
     readonly pending: readonly ScriptedResponse[];
   };
+  /** Limit a provider's request rate (token bucket on the clock), or lift the limit with null. */
   setCapacity(provider: ProviderName, limit: CapacityLimit | null): void;
+  /** Received provider requests, oldest first. */
   readonly requests: readonly RecordedRequest[];
   stats(): SimulatorStats;
+  /** Clear faults, script, capacity limits, prompt cache, request log and stats; reseed the generators. */
   reset(): void;
 }
 
