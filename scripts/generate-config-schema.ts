@@ -2,4 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { configJsonSchema } from '../packages/gateway/src/config/config-json-schema.js';
 
-await writeFile(new URL('../docs/rampart.config.schema.json', import.meta.url), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+await writeFile(
+  new URL('../docs/rampart.config.schema.json', import.meta.url),
+  `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+);

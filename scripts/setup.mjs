@@ -53,10 +53,14 @@ function ensureSystemPackages() {
   const apt = has('apt-get');
   if (!apt) fail(`missing system packages: ${missing.join(' ')} (no apt-get here; install them by hand).`);
   const sudo = isRoot ? [] : has('sudo') ? ['sudo'] : null;
-  if (!sudo) fail(`missing system packages: ${missing.join(' ')}; run as root or install: apt-get install ${missing.join(' ')}`);
+  if (!sudo)
+    fail(
+      `missing system packages: ${missing.join(' ')}; run as root or install: apt-get install ${missing.join(' ')}`,
+    );
   console.log(`rampart setup: installing system packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const run = (args) => spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env });
+  const run = (args) =>
+    spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env });
   if (run(['apt-get', 'update']).status !== 0) fail('apt-get update failed.');
   const install = run(['apt-get', 'install', '-y', '--no-install-recommends', ...missing]);
   if (install.status !== 0) fail(`apt-get install ${missing.join(' ')} failed.`);
@@ -82,7 +86,8 @@ async function ensureService(name, port, startCommands) {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 18)) fail(`Node ${process.versions.node} is too old; Rampart needs Node 20.18 or newer.`);
+if (major < 20 || (major === 20 && minor < 18))
+  fail(`Node ${process.versions.node} is too old; Rampart needs Node 20.18 or newer.`);
 
 ensureNodeModules();
 ensureSystemPackages();

@@ -1,4 +1,4 @@
-// Runs the project's checks and tests: type-check, lint, then every *.test.ts next to the code,
+// Runs the project's checks and tests: type-check, lint, format check, then every *.test.ts next to the code,
 // through Node's own test runner (tsx loads TypeScript).
 //   node scripts/test.mjs                     everything
 //   node scripts/test.mjs --no-checks [paths]  only tests, optionally only under the given paths
@@ -29,12 +29,20 @@ function findTests(dir, found = []) {
 if (!skipChecks) {
   run('npx', ['tsc', '-p', 'tsconfig.json']);
   run('npx', ['eslint', '.']);
+  run('npx', ['prettier', '--check', '.']);
 }
-const files = (roots.length > 0 ? roots : ['packages', 'bench']).flatMap((root) =>
-  statSync(root).isDirectory() ? findTests(root) : [root],
-).sort();
+const files = (roots.length > 0 ? roots : ['packages', 'bench'])
+  .flatMap((root) => (statSync(root).isDirectory() ? findTests(root) : [root]))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files]);
+run(process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=120000',
+  ...files,
+]);

@@ -8,8 +8,18 @@ export type {
 } from './provider-adapter.js';
 export type { DecodedInbound, InboundStreamEncoder, EncodedError, InboundCodec } from './inbound-codec.js';
 
-export { createOpenAIAdapter, openaiInboundCodec, createOpenAIInboundCodec, fromOpenAIUsage, toOpenAIUsage } from './openai/index.js';
-export type { OpenAIAdapterOptions, OpenAIInboundCodecOptions, OpenAIInboundOptions } from './openai/index.js';
+export {
+  createOpenAIAdapter,
+  openaiInboundCodec,
+  createOpenAIInboundCodec,
+  fromOpenAIUsage,
+  toOpenAIUsage,
+} from './openai/index.js';
+export type {
+  OpenAIAdapterOptions,
+  OpenAIInboundCodecOptions,
+  OpenAIInboundOptions,
+} from './openai/index.js';
 
 export {
   createAnthropicAdapter,
@@ -22,7 +32,11 @@ export {
   anthropicInboundCodec,
   checkAnthropicVersionRules,
 } from './anthropic/index.js';
-export type { AnthropicAdapterOptions, AnthropicEventDecoder, AnthropicInboundOptions } from './anthropic/index.js';
+export type {
+  AnthropicAdapterOptions,
+  AnthropicEventDecoder,
+  AnthropicInboundOptions,
+} from './anthropic/index.js';
 
 export {
   createBedrockInvokeAdapter,

@@ -15,9 +15,7 @@ export interface TextPart {
 }
 
 /** Where an image's bytes come from. */
-export type ImageSource =
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'url'; url: string };
+export type ImageSource = { kind: 'base64'; mediaType: string; data: string } | { kind: 'url'; url: string };
 
 /** An image input. */
 export interface ImagePart {

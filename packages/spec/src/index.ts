@@ -28,4 +28,10 @@ export { totalInputTokens, mergeUsage, addUsage } from './usage.js';
 export { ERROR_CODES } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
 export type { RampartErrorOptions, UpstreamErrorOptions } from './errors.js';
-export { RampartError, InvalidRequestError, UpstreamError, toRampartError, errorCodeForStatus } from './errors.js';
+export {
+  RampartError,
+  InvalidRequestError,
+  UpstreamError,
+  toRampartError,
+  errorCodeForStatus,
+} from './errors.js';

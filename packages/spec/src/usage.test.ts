@@ -10,10 +10,17 @@ test('absent stays absent: total input only when an input class was reported', (
 
 test('a later snapshot overrides field by field, as streamed usage arrives', () => {
   const start = { inputTokens: 12, cacheReadTokens: 300, outputTokens: 1 };
-  assert.deepEqual(mergeUsage(start, { outputTokens: 42 }), { inputTokens: 12, cacheReadTokens: 300, outputTokens: 42 });
+  assert.deepEqual(mergeUsage(start, { outputTokens: 42 }), {
+    inputTokens: 12,
+    cacheReadTokens: 300,
+    outputTokens: 42,
+  });
 });
 
 test('adding usage sums reported fields and keeps unreported ones absent', () => {
-  assert.deepEqual(addUsage({ inputTokens: 1, outputTokens: 2 }, { inputTokens: 3 }), { inputTokens: 4, outputTokens: 2 });
+  assert.deepEqual(addUsage({ inputTokens: 1, outputTokens: 2 }, { inputTokens: 3 }), {
+    inputTokens: 4,
+    outputTokens: 2,
+  });
   assert.equal('reasoningTokens' in addUsage({ inputTokens: 1 }, { inputTokens: 1 }), false);
 });

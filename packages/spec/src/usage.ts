@@ -32,7 +32,8 @@ const USAGE_FIELDS = [
 /** Every input token, cached or not: what OpenAI calls prompt_tokens. Absent if no input class was reported. */
 export function totalInputTokens(usage: Usage): number | undefined {
   const { inputTokens, cacheReadTokens, cacheWriteTokens } = usage;
-  if (inputTokens === undefined && cacheReadTokens === undefined && cacheWriteTokens === undefined) return undefined;
+  if (inputTokens === undefined && cacheReadTokens === undefined && cacheWriteTokens === undefined)
+    return undefined;
   return (inputTokens ?? 0) + (cacheReadTokens ?? 0) + (cacheWriteTokens ?? 0);
 }
 
