@@ -13,7 +13,6 @@ import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createPriceBook } from './pricing/price-book.js';
 import { priceOverrides } from './pricing/pricing-config-schema.js';
 import { PromptCacheService } from './prompt-cache/prompt-cache-service.js';
-import { withPromptCacheScope } from './prompt-cache/prompt-cache-scope.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import { ModelResolver } from './routing/resolve-model.js';
 import { RouteExecutor } from './routing/route-executor.js';
@@ -84,6 +83,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock,
     logger,
     metrics,
+    promptCache,
     maxBodyBytes: config.server.maxBodyBytes,
   };
   const health = createHealthRoute(registry, options.healthExtras);
@@ -95,13 +95,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'POST /v1/chat/completions':
-        return withPromptCacheScope(promptCache, req.headers, () =>
-          handleChatRoute(openaiInboundCodec, deps, req, res, requestId),
-        );
+        return handleChatRoute(openaiInboundCodec, deps, req, res, requestId);
       case 'POST /v1/messages':
-        return withPromptCacheScope(promptCache, req.headers, () =>
-          handleChatRoute(anthropicInboundCodec, deps, req, res, requestId, anthropicPrecheck),
-        );
+        return handleChatRoute(anthropicInboundCodec, deps, req, res, requestId, anthropicPrecheck);
       case 'GET /v1/models':
         return handleModelsRoute(resolver, req, res, requestId);
       case 'GET /health':

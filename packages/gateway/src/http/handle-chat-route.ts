@@ -5,6 +5,8 @@ import { toRampartError, type ChatRequest, type RampartError } from '@rampart/sp
 import type { InboundCodec } from '@rampart/providers';
 import { Deadline, type Clock } from '@rampart/resilience';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { promptCacheScope, type CacheForCall } from '../prompt-cache/prompt-cache-scope.js';
+import type { PromptCacheService } from '../prompt-cache/prompt-cache-service.js';
 import type { Logger } from '../observability/logger.js';
 import { completeOnce } from '../pipeline/call-upstream.js';
 import { openPrimedStream, type PrimedStream } from '../pipeline/open-primed-stream.js';
@@ -25,6 +27,7 @@ export interface ChatRouteDeps {
   clock: Clock;
   logger: Logger;
   metrics: GatewayMetrics;
+  promptCache: PromptCacheService;
   maxBodyBytes: number;
 }
 
@@ -61,12 +64,14 @@ export async function handleChatRoute<Options>(
         ? Deadline.none({ clock: deps.clock, signal: abort.signal })
         : Deadline.after(route.deadlineMs, { clock: deps.clock, signal: abort.signal });
     run = { deadline, attempts: [] };
+    const cacheFor = promptCacheScope(deps.promptCache, req.headers);
     try {
       if (!request.stream) {
         const result = await deps.executor.run(
           route.root,
           request,
-          (leaf, leafRequest, signal) => completeOnce(deps.transport, leafRequest, leaf.candidate, signal),
+          (leaf, leafRequest, signal) =>
+            completeOnce(deps.transport, leafRequest, leaf.candidate, signal, cacheFor(leaf.candidate)),
           run,
         );
         served = result.leaf;
@@ -77,7 +82,7 @@ export async function handleChatRoute<Options>(
           transparencyHeaders(requestId, result.leaf, run.attempts),
         );
       } else {
-        const attempt = primedAttempt(deps, route);
+        const attempt = primedAttempt(deps, route, cacheFor);
         const result = await deps.executor.run(route.root, request, attempt, run);
         served = result.leaf;
         const routeRun = run;
@@ -111,9 +116,21 @@ export async function handleChatRoute<Options>(
   finish(deps, req, res, requestId, startedAt, request, run?.attempts ?? [], served, failure);
 }
 
-function primedAttempt(deps: ChatRouteDeps, route: CompiledRoute): AttemptFn<PrimedStream> {
+function primedAttempt(
+  deps: ChatRouteDeps,
+  route: CompiledRoute,
+  cacheFor: CacheForCall,
+): AttemptFn<PrimedStream> {
   return (leaf, leafRequest, signal) =>
-    openPrimedStream(deps.transport, leaf, leafRequest, signal, route.firstTokenTimeoutMs, deps.clock);
+    openPrimedStream(
+      deps.transport,
+      leaf,
+      leafRequest,
+      signal,
+      route.firstTokenTimeoutMs,
+      deps.clock,
+      cacheFor(leaf.candidate),
+    );
 }
 
 /** Which target served, and everything that was tried on the way. */

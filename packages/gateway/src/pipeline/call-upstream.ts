@@ -1,7 +1,7 @@
 // One call to one upstream: encode, send, decode. Everything above this (routing, retries, fallback)
 // composes these two functions; everything below is the adapter's codec and the transport.
 import type { ChatRequest, ChatResponse, StreamEvent } from '@rampart/spec';
-import { promptCacheForCall } from '../prompt-cache/prompt-cache-scope.js';
+import type { CallCache } from '../prompt-cache/prompt-cache-service.js';
 import type { ModelCandidate } from '../routing/resolve-model.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 
@@ -11,10 +11,10 @@ export async function completeOnce(
   request: ChatRequest,
   candidate: ModelCandidate,
   signal?: AbortSignal,
+  /** Cache breakpoints and canonical content depend on the target, so they are planned per candidate. */
+  cache?: CallCache,
 ): Promise<ChatResponse> {
   const { provider } = candidate;
-  // Cache breakpoints and canonical content depend on the target, so they are planned per candidate.
-  const cache = promptCacheForCall(candidate);
   const httpRequest = await provider.adapter.encodeRequest(
     { ...(cache ? cache.prepare(request) : request), stream: false },
     targetOf(candidate),
@@ -38,9 +38,9 @@ export async function streamOnce(
   request: ChatRequest,
   candidate: ModelCandidate,
   signal?: AbortSignal,
+  cache?: CallCache,
 ): Promise<AsyncIterable<StreamEvent>> {
   const { provider } = candidate;
-  const cache = promptCacheForCall(candidate);
   const httpRequest = await provider.adapter.encodeRequest(
     { ...(cache ? cache.prepare(request) : request), stream: true },
     targetOf(candidate),

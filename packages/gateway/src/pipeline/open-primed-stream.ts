@@ -3,6 +3,7 @@
 // an in-band error, a cut, an empty stream, a TTFT timeout) can still fall back invisibly.
 import { RampartError, UpstreamError, type StreamEvent, type ChatRequest } from '@rampart/spec';
 import { FirstTokenTimeoutError, type Clock } from '@rampart/resilience';
+import type { CallCache } from '../prompt-cache/prompt-cache-service.js';
 import type { RouteLeaf } from '../routing/compile-route.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 import { streamOnce } from './call-upstream.js';
@@ -33,6 +34,7 @@ export async function openPrimedStream(
   signal: AbortSignal,
   firstTokenTimeoutMs: number | undefined,
   clock: Clock,
+  cache?: CallCache,
 ): Promise<PrimedStream> {
   const ttft = new AbortController();
   const stopTimer = new AbortController();
@@ -44,7 +46,7 @@ export async function openPrimedStream(
     );
   }
   try {
-    const events = await streamOnce(transport, request, leaf.candidate, streamSignal);
+    const events = await streamOnce(transport, request, leaf.candidate, streamSignal, cache);
     const rest = events[Symbol.asyncIterator]();
     const head: StreamEvent[] = [];
     for (;;) {

@@ -1,20 +1,14 @@
-// The prompt cache's per-request scope: which gateway's service, the request's `x-rampart-cache` switch and
-// the hashed inbound credential. Carried in AsyncLocalStorage so the routing layers between the HTTP edge and
-// the upstream call need not thread it through; when virtual keys land, their auth step opens the scope with
-// the key's own switch.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The prompt cache's per-request scope: the request's `x-rampart-cache` switch and the hashed inbound
+// credential, turned into a function that gives each upstream call its cache hooks. Passed explicitly down to
+// the call (AsyncLocalStorage would tax every promise on the request path under Node 20's async hooks); when
+// virtual keys land, their auth step adds the key's own switch here.
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ModelCandidate } from '../routing/resolve-model.js';
 import type { CallCache, PromptCacheService } from './prompt-cache-service.js';
 
-interface Scope {
-  service: PromptCacheService;
-  requestSwitch: boolean | undefined;
-  key: string;
-}
-
-const storage = new AsyncLocalStorage<Scope>();
+/** Cache hooks for one upstream call of a request, or undefined when caching is off for it. */
+export type CacheForCall = (candidate: ModelCandidate) => CallCache | undefined;
 
 /** `x-rampart-cache: on|off` as a switch; anything else leaves the decision to the key and config. */
 export function parseCacheSwitch(value: string | string[] | undefined): boolean | undefined {
@@ -31,26 +25,14 @@ export function hashInboundKey(headers: IncomingHttpHeaders): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-/** Runs `fn` (one inbound request) inside a prompt-cache scope. */
-export function withPromptCacheScope<T>(
-  service: PromptCacheService,
-  headers: IncomingHttpHeaders,
-  fn: () => T,
-): T {
-  return storage.run(
-    { service, requestSwitch: parseCacheSwitch(headers['x-rampart-cache']), key: hashInboundKey(headers) },
-    fn,
-  );
-}
-
-/** Cache hooks for a call to `candidate`, or undefined outside a scope (then requests pass untouched). */
-export function promptCacheForCall(candidate: ModelCandidate): CallCache | undefined {
-  const scope = storage.getStore();
-  if (!scope) return undefined;
-  const { provider, upstreamModel } = candidate;
-  return scope.service.forCall(
-    { providerType: provider.type, providerName: provider.name, model: upstreamModel },
-    scope.key,
-    scope.service.enabledFor(scope.requestSwitch),
-  );
+/** The cache hooks of one inbound request's upstream calls. */
+export function promptCacheScope(service: PromptCacheService, headers: IncomingHttpHeaders): CacheForCall {
+  const enabled = service.enabledFor(parseCacheSwitch(headers['x-rampart-cache']));
+  const key = hashInboundKey(headers);
+  return ({ provider, upstreamModel }) =>
+    service.forCall(
+      { providerType: provider.type, providerName: provider.name, model: upstreamModel },
+      key,
+      enabled,
+    );
 }
