@@ -61,6 +61,9 @@ class SerialSender {
   }
 }
 
+/** How long after execute_reply a missing idle status is given up for. */
+const IDLE_GRACE_MS = 3_000;
+
 /** Speaks to one kernel over its five ipc sockets. */
 export class ZmqKernelClient implements KernelClient {
   readonly #wire: KernelWire;
@@ -220,11 +223,13 @@ export class ZmqKernelClient implements KernelClient {
         executionCount = typeof msg.content.execution_count === 'number' ? msg.content.execution_count : null;
         check();
         // iopub and shell are separate sockets: if the idle status was lost (high-water mark, oversized message)
-        // the reply still ends the cell, after a moment for trailing outputs.
+        // the reply still ends the cell, after a grace period for trailing outputs. Generous, since on a loaded
+        // host iopub can lag the reply by hundreds of milliseconds, and ending early loses the cell's result;
+        // it only ever applies when the idle status really went missing.
         setTimeout(() => {
           idle = true;
           check();
-        }, 500).unref();
+        }, IDLE_GRACE_MS).unref();
       },
       fail: (error) => reject(error),
     });
