@@ -49,6 +49,8 @@ export async function startRampartProcess(
       configPath,
       '--data-dir',
       join(workDir, 'rampart-data'),
+      // The notebook service is another service; this benchmark measures the gateway.
+      '--no-notebooks',
     ],
     cwd: repoRoot,
     env: logLevel ? { RAMPART_LOG_LEVEL: logLevel } : {},
