@@ -39,8 +39,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Tests that drive real kernels in sandboxes work under time limits (interrupts, health checks); they run on
-// their own, one file at a time, after the rest, so the other suites' load cannot starve them.
-const isSandboxTest = (file) => file.includes(join('packages', 'sandbox'));
+// their own, one file at a time, after the rest, so the other suites' load cannot starve them. Other packages
+// name such files `*.sandbox.test.ts`.
+const isSandboxTest = (file) =>
+  file.includes(join('packages', 'sandbox')) || file.endsWith('.sandbox.test.ts');
 function runTests(group, concurrency) {
   if (group.length === 0) return;
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000'];
