@@ -5,7 +5,7 @@ export { parseStoreUrl } from './store-url.js';
 export type { StoreTarget } from './store-url.js';
 export { StoreError } from './store-errors.js';
 export type { StoreErrorCode } from './store-errors.js';
-export type { SandboxState, StoreDatabase } from './store-schema.js';
+export type { SandboxState, StoreDatabase, UsageStatus } from './store-schema.js';
 export type {
   SandboxChanges,
   SandboxClaim,
@@ -15,3 +15,18 @@ export type {
 } from './store-sandboxes.js';
 export type { SandboxManagerQueries, SandboxManagerRecord } from './store-sandbox-managers.js';
 export type { SandboxProcessQueries, SandboxProcessRecord } from './store-sandbox-processes.js';
+export { utcDay } from './store-usage-records.js';
+export type {
+  LedgerBatch,
+  LedgerEntry,
+  SpendFilter,
+  UsageFilter,
+  UsageGroup,
+  UsageGroupBy,
+  UsageRecord,
+  UsageRecordQueries,
+  UsageTokens,
+} from './store-usage-records.js';
+export type { PendingUsageQueries, PendingUsageRow } from './store-pending-usage.js';
+export type { GatewayInstanceQueries, GatewayInstanceRecord } from './store-gateway-instances.js';
+export type { WebhookOutboxInsert, WebhookOutboxQueries, WebhookOutboxRow } from './store-webhook-outbox.js';

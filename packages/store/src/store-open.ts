@@ -11,6 +11,10 @@ import type { StoreDatabase } from './store-schema.js';
 import { sandboxManagerQueries, type SandboxManagerQueries } from './store-sandbox-managers.js';
 import { sandboxProcessQueries, type SandboxProcessQueries } from './store-sandbox-processes.js';
 import { sandboxQueries, type SandboxQueries } from './store-sandboxes.js';
+import { gatewayInstanceQueries, type GatewayInstanceQueries } from './store-gateway-instances.js';
+import { pendingUsageQueries, type PendingUsageQueries } from './store-pending-usage.js';
+import { usageRecordQueries, type UsageRecordQueries } from './store-usage-records.js';
+import { webhookOutboxQueries, type WebhookOutboxQueries } from './store-webhook-outbox.js';
 import { parseStoreUrl, type StoreTarget } from './store-url.js';
 
 /** Options of openStore. */
@@ -30,6 +34,10 @@ export interface Store {
   readonly sandboxes: SandboxQueries;
   readonly sandboxManagers: SandboxManagerQueries;
   readonly sandboxProcesses: SandboxProcessQueries;
+  readonly usageRecords: UsageRecordQueries;
+  readonly pendingUsage: PendingUsageQueries;
+  readonly gatewayInstances: GatewayInstanceQueries;
+  readonly webhookOutbox: WebhookOutboxQueries;
   /** Names of the migrations this open applied (empty when the schema was already current). */
   readonly appliedMigrations: readonly string[];
   close(): Promise<void>;
@@ -49,6 +57,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       sandboxes: sandboxQueries(db),
       sandboxManagers: sandboxManagerQueries(db),
       sandboxProcesses: sandboxProcessQueries(db),
+      usageRecords: usageRecordQueries(db),
+      pendingUsage: pendingUsageQueries(db),
+      gatewayInstances: gatewayInstanceQueries(db),
+      webhookOutbox: webhookOutboxQueries(db, target.dialect),
       appliedMigrations: applied,
       close: () => db.destroy(),
     };
