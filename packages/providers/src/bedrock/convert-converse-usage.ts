@@ -40,12 +40,16 @@ export function convertConverseUsage(usage: ConverseUsage | undefined): Usage {
   if (usage.cacheReadInputTokens !== undefined) result.cacheReadTokens = usage.cacheReadInputTokens;
   if (usage.cacheWriteInputTokens !== undefined) result.cacheWriteTokens = usage.cacheWriteInputTokens;
   // cacheDetails breaks cache writes down by TTL.
+  let detailed: number | undefined;
   for (const detail of usage.cacheDetails ?? []) {
     if (detail.inputTokens === undefined) continue;
+    detailed = (detailed ?? 0) + detail.inputTokens;
     if (detail.ttl === '5m')
       result.cacheWrite5mTokens = (result.cacheWrite5mTokens ?? 0) + detail.inputTokens;
     if (detail.ttl === '1h')
       result.cacheWrite1hTokens = (result.cacheWrite1hTokens ?? 0) + detail.inputTokens;
   }
+  // Only the breakdown reported: its sum is the total written (else the writes would vanish from the total).
+  if (result.cacheWriteTokens === undefined && detailed !== undefined) result.cacheWriteTokens = detailed;
   return result;
 }
