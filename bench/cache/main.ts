@@ -31,13 +31,13 @@ const prices = createPriceBook();
 const clock = createManualClock();
 const sim = await startSimulator({ clock, seed: 1 });
 const gateway = createGateway({
-  config: simulatedConfig(sim.url),
+  config: { ...simulatedConfig(sim.url), auth: { required: false } },
   logger: createLogger({ level: 'silent' }),
 });
 const gatewayUrl = await gateway.listen(0);
 const base = simulatedConfig(sim.url);
 const rawGateway = createGateway({
-  config: { ...base, prompt_cache: { ...base.prompt_cache, canonicalize: false } },
+  config: { ...base, auth: { required: false }, prompt_cache: { ...base.prompt_cache, canonicalize: false } },
   logger: createLogger({ level: 'silent' }),
 });
 const rawGatewayUrl = await rawGateway.listen(0);

@@ -58,8 +58,16 @@ export function fourLevelRoute(lastLevelRetries: number) {
   };
 }
 
-/** Scenario (b): anthropic first, bedrock (capacity-limited) as the backup that must not be stampeded. */
-export function cascadeRoute(backupRetries: number, deadlineMs: number) {
+/**
+ * Scenario (b): anthropic first, bedrock (capacity-limited) as the backup that must not be stampeded. The
+ * backup's `capacity` is its quota as its owner knows it (Bedrock publishes requests-per-minute quotas per
+ * model and account), so the gateway paces every client's calls to it through one shared bucket.
+ */
+export function cascadeRoute(
+  backupRetries: number,
+  deadlineMs: number,
+  backupCapacity?: { requests_per_second: number; burst: number },
+) {
   return {
     strategy: { mode: 'fallback', on_status_codes: [429, 500, 502, 503, 504, 529] },
     targets: [
@@ -67,6 +75,7 @@ export function cascadeRoute(backupRetries: number, deadlineMs: number) {
       {
         provider: 'bedrock',
         model: 'claude-sonnet-4-5',
+        ...(backupCapacity ? { capacity: backupCapacity } : {}),
         ...(backupRetries > 0
           ? { retry: { attempts: backupRetries, on_status_codes: [429, 503, 529] } }
           : {}),
@@ -79,5 +88,10 @@ export function cascadeRoute(backupRetries: number, deadlineMs: number) {
 
 /** A whole gateway config with one route. */
 export function gatewayConfig(simulatorUrl: string, model: string, route: unknown, breaker: BreakerSettings) {
-  return { providers: simulatedProviders(simulatorUrl), routes: { [model]: route }, breaker };
+  return {
+    providers: simulatedProviders(simulatorUrl),
+    routes: { [model]: route },
+    breaker,
+    auth: { required: false },
+  };
 }

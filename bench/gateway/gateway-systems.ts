@@ -32,6 +32,8 @@ export async function startRampartProcess(
       openai: { type: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: 'bench-key' },
       anthropic: { type: 'anthropic', baseUrl: simulatorUrl, apiKey: 'bench-key' },
     },
+    // The bare gateway: routing only, no virtual keys.
+    auth: { required: false },
   };
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const process = await group.start({

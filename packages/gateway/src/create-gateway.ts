@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { anthropicInboundCodec, checkAnthropicVersionRules, openaiInboundCodec } from '@rampart/providers';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
-import { handleChatRoute, type ChatRouteDeps, type InboundPrecheck } from './http/handle-chat-route.js';
+import {
+  handleChatRoute,
+  type ChatInbound,
+  type ChatRouteDeps,
+  type InboundPrecheck,
+} from './http/handle-chat-route.js';
 import { createHealthRoute } from './http/handle-health-route.js';
 import { handleModelsRoute } from './http/handle-models-route.js';
 import { sendJson } from './http/send-json.js';
@@ -18,6 +23,9 @@ import { ModelResolver } from './routing/resolve-model.js';
 import { RouteExecutor } from './routing/route-executor.js';
 import { RouteResolver } from './routing/route-resolver.js';
 import { createUpstreamTransport, type UpstreamTransport } from './transport/upstream-transport.js';
+import { createRequestAuthenticator } from './tenancy/authenticate-request.js';
+import type { GatewayTenancy } from './tenancy/gateway-tenancy.js';
+import { TenancyRouteResolver } from './tenancy/tenancy-route-resolver.js';
 import { CircuitBreakerRegistry, systemClock, type Clock, type Random } from '@rampart/resilience';
 import { InProcessStateStore, type StateStore } from '@rampart/state';
 
@@ -32,6 +40,8 @@ export interface GatewayOptions {
   state?: StateStore;
   clock?: Clock;
   random?: Random;
+  /** Virtual keys and team credentials (createTenancy). Required unless config.auth.required is false. */
+  tenancy?: GatewayTenancy;
 }
 
 /** A running (or ready to run) gateway. */
@@ -49,12 +59,24 @@ const anthropicPrecheck: InboundPrecheck = (headers, body) => {
   checkAnthropicVersionRules(typeof version === 'string' ? version : undefined, body);
 };
 
+const OPENAI_CHAT: ChatInbound<unknown> = { codec: openaiInboundCodec, endpoint: 'chat.completions' };
+const ANTHROPIC_MESSAGES: ChatInbound<unknown> = {
+  codec: anthropicInboundCodec,
+  endpoint: 'messages',
+  precheck: anthropicPrecheck,
+};
+
 /** Creates the gateway's HTTP server and everything behind it. */
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createLogger();
   const transport = options.transport ?? createUpstreamTransport();
   const clock = options.clock ?? systemClock;
   const { config } = options;
+  if (config.auth.required && options.tenancy === undefined)
+    // Failing closed: a gateway that should check keys but has nothing to check them against must not serve.
+    throw new Error(
+      'auth.required is on but the gateway was given no tenancy (key store): pass `tenancy`, or set auth.required false',
+    );
   const registry = createProviderRegistry(config);
   const resolver = new ModelResolver(config, registry);
   const state = options.state ?? new InProcessStateStore({ clock });
@@ -76,9 +98,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     createPriceBook(priceOverrides(config.pricing)),
     metrics,
   );
+  const auth = createRequestAuthenticator(options.tenancy, config.auth.required);
+  const routes = new TenancyRouteResolver(
+    new RouteResolver(resolver, config.routes),
+    resolver,
+    config.routes,
+    options.tenancy,
+  );
   const deps: ChatRouteDeps = {
     transport,
-    routes: new RouteResolver(resolver, config.routes),
+    auth,
+    routes,
     executor: new RouteExecutor({ breakers, clock, random: options.random ?? Math.random }),
     clock,
     logger,
@@ -95,11 +125,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'POST /v1/chat/completions':
-        return handleChatRoute(openaiInboundCodec, deps, req, res, requestId);
+        return handleChatRoute(OPENAI_CHAT, deps, req, res, requestId);
       case 'POST /v1/messages':
-        return handleChatRoute(anthropicInboundCodec, deps, req, res, requestId, anthropicPrecheck);
+        return handleChatRoute(ANTHROPIC_MESSAGES, deps, req, res, requestId);
       case 'GET /v1/models':
-        return handleModelsRoute(resolver, req, res, requestId);
+        return handleModelsRoute(resolver, { auth, routes }, req, res, requestId);
       case 'GET /health':
         return health(res, requestId);
       case 'GET /metrics': {

@@ -19,6 +19,7 @@ before(async () => {
   const config = {
     providers: simulatedConfig(sim.url).providers,
     breaker: { consecutive_failures: 2, open_ms: OPEN_MS },
+    auth: { required: false },
     routes: {
       'claude-sonnet-4-5': {
         strategy: { mode: 'fallback' },

@@ -113,6 +113,16 @@ export const gatewayConfigSchema = z
       .prefault({})
       .describe('Prompt-cache breakpoints and canonical tool results (Anthropic and Bedrock targets)'),
     pricing: pricingConfigSchema.prefault({}).describe('Price overrides (USD per million tokens) by model'),
+    auth: z
+      .object({
+        required: z
+          .boolean()
+          .default(true)
+          .describe('Refuse requests without a valid virtual key (rk_…); off only for routing tests'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Authentication of callers by virtual key (see docs/TENANCY.md)'),
   })
   .strict();
 

@@ -14,7 +14,9 @@ import { relayRoutedStream } from '../pipeline/relay-routed-stream.js';
 import type { CompiledRoute, RouteLeaf } from '../routing/compile-route.js';
 import { formatAttemptsHeader, type RouteAttempt } from '../routing/route-attempt.js';
 import type { AttemptFn, RouteExecutor, RouteRun } from '../routing/route-executor.js';
-import type { RouteResolver } from '../routing/route-resolver.js';
+import type { RequestAuthenticator } from '../tenancy/authenticate-request.js';
+import type { Endpoint, Principal } from '../tenancy/principal.js';
+import type { TenancyRouteResolver } from '../tenancy/tenancy-route-resolver.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson } from './send-json.js';
@@ -22,7 +24,10 @@ import { sendJson } from './send-json.js';
 /** What the chat routes need from the gateway. */
 export interface ChatRouteDeps {
   transport: UpstreamTransport;
-  routes: RouteResolver;
+  /** Who is calling: a Principal, or undefined when auth is off and no key was presented. */
+  auth: RequestAuthenticator;
+  /** Routes per caller: header, the key's own route, or the config file's; cut to the key's scopes. */
+  routes: TenancyRouteResolver;
   executor: RouteExecutor;
   clock: Clock;
   logger: Logger;
@@ -34,15 +39,22 @@ export interface ChatRouteDeps {
 /** A format-specific check of the raw request before decoding (e.g. Anthropic's version rules). */
 export type InboundPrecheck = (headers: IncomingMessage['headers'], body: unknown) => void;
 
+/** One inbound chat protocol: its codec, the endpoint scopes name it by, and its own raw-request checks. */
+export interface ChatInbound<Options> {
+  codec: InboundCodec<Options>;
+  endpoint: Endpoint;
+  precheck?: InboundPrecheck;
+}
+
 /** Serves one chat request end to end. Never throws: every failure is answered in the client's protocol. */
 export async function handleChatRoute<Options>(
-  codec: InboundCodec<Options>,
+  inbound: ChatInbound<Options>,
   deps: ChatRouteDeps,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
-  precheck?: InboundPrecheck,
 ): Promise<void> {
+  const { codec, precheck } = inbound;
   const startedAt = performance.now();
   const abort = new AbortController();
   res.once('close', () => {
@@ -52,13 +64,20 @@ export async function handleChatRoute<Options>(
   let run: RouteRun | undefined;
   let served: RouteLeaf | undefined;
   let failure: RampartError | undefined;
+  // The authenticated caller (undefined when auth is off): limits, budgets and the ledger read it from here.
+  let principal: Principal | undefined;
   try {
+    principal = await deps.auth.authenticate(req.headers, inbound.endpoint);
     const body = await readJsonBody(req, deps.maxBodyBytes);
     precheck?.(req.headers, body);
     const decoded = codec.decodeRequest(body);
     request = decoded.request;
     const header = req.headers['x-rampart-config'];
-    const route = deps.routes.resolve(request.model, typeof header === 'string' ? header : undefined);
+    const route = await deps.routes.resolve(
+      request.model,
+      typeof header === 'string' ? header : undefined,
+      principal,
+    );
     const deadline =
       route.deadlineMs === undefined
         ? Deadline.none({ clock: deps.clock, signal: abort.signal })
@@ -103,6 +122,8 @@ export async function handleChatRoute<Options>(
     }
   } catch (thrown) {
     failure = toRampartError(thrown);
+    // Refused before the body was read (auth): drain it so the connection stays usable.
+    if (!req.readableEnded) req.resume();
     if (!res.headersSent) {
       const encoded = codec.encodeError(failure, requestId);
       const headers = run
@@ -113,7 +134,7 @@ export async function handleChatRoute<Options>(
       res.end();
     }
   }
-  finish(deps, req, res, requestId, startedAt, request, run?.attempts ?? [], served, failure);
+  finish(deps, req, res, requestId, startedAt, request, run?.attempts ?? [], served, failure, principal);
 }
 
 function primedAttempt(
@@ -159,6 +180,7 @@ function finish(
   attempts: readonly RouteAttempt[],
   served: RouteLeaf | undefined,
   error: RampartError | undefined,
+  principal: Principal | undefined,
 ): void {
   const durationMs = performance.now() - startedAt;
   const route = req.url?.split('?', 1)[0] ?? '';
@@ -171,6 +193,8 @@ function finish(
       requestId,
       route,
       status: res.statusCode,
+      keyId: principal?.keyId,
+      userId: principal?.userId,
       model: request?.model,
       stream: request?.stream,
       provider: served?.candidate.provider.name,

@@ -1,20 +1,47 @@
-// GET /v1/models in whichever format the client speaks: Anthropic clients send anthropic-version.
+// GET /v1/models in whichever format the client speaks: Anthropic clients send anthropic-version. An authenticated
+// key sees only the model names its scope allows.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { anthropicInboundCodec, openaiInboundCodec } from '@rampart/providers';
+import { toRampartError } from '@rampart/spec';
 import type { ModelResolver } from '../routing/resolve-model.js';
+import type { RequestAuthenticator } from '../tenancy/authenticate-request.js';
+import type { TenancyRouteResolver } from '../tenancy/tenancy-route-resolver.js';
 import { sendJson } from './send-json.js';
 
 const CREATED = 1_735_689_600; // 2025-01-01: a fixed date, models here have no real creation time.
 
-/** Lists the model names this gateway serves. */
-export function handleModelsRoute(
+/** What the models route needs besides the catalog. */
+export interface ModelsRouteDeps {
+  auth: RequestAuthenticator;
+  routes: TenancyRouteResolver;
+}
+
+/** Lists the model names this gateway serves (to this caller). */
+export async function handleModelsRoute(
   resolver: ModelResolver,
+  deps: ModelsRouteDeps,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
-): void {
-  const names = resolver.aliases().sort();
+): Promise<void> {
+  const anthropic = req.headers['anthropic-version'] !== undefined;
+  let principal;
+  try {
+    principal = await deps.auth.authenticate(req.headers, 'models');
+  } catch (thrown) {
+    const encoded = (anthropic ? anthropicInboundCodec : openaiInboundCodec).encodeError(
+      toRampartError(thrown),
+      requestId,
+    );
+    sendJson(res, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+    return;
+  }
+  const names = resolver
+    .aliases()
+    .filter((name) => deps.routes.allowsModelName(name, principal))
+    .sort();
   const headers = { 'x-request-id': requestId };
-  if (req.headers['anthropic-version'] !== undefined) {
+  if (anthropic) {
     const data = names.map((id) => ({
       type: 'model',
       id,

@@ -18,6 +18,8 @@ export interface ProviderEntry {
   baseUrl: string;
   credentials: ProviderCredentials;
   region?: string;
+  /** Set when the entry carries a team's stored credential (a `virtual_key` target) instead of the config's. */
+  credential?: { teamId: string; name: string };
 }
 
 /** Providers by configured name. */
@@ -27,11 +29,12 @@ export type ProviderRegistry = ReadonlyMap<string, ProviderEntry>;
 export function createProviderRegistry(config: GatewayConfig): ProviderRegistry {
   const registry = new Map<string, ProviderEntry>();
   for (const [name, provider] of Object.entries(config.providers))
-    registry.set(name, toEntry(name, provider));
+    registry.set(name, providerEntry(name, provider));
   return registry;
 }
 
-function toEntry(name: string, provider: ProviderConfig): ProviderEntry {
+/** The entry of one configured provider (also used with a team credential's secrets swapped in). */
+export function providerEntry(name: string, provider: ProviderConfig): ProviderEntry {
   switch (provider.type) {
     case 'openai':
       return {

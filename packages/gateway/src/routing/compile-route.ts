@@ -1,6 +1,7 @@
 // Turns a validated routing config into a tree the executor walks without further lookups: every leaf
 // knows its provider, upstream model, breaker key and the retry / timeout / overrides it inherited.
 import { InvalidRequestError } from '@rampart/spec';
+import type { ProviderEntry } from '../providers/create-provider-registry.js';
 import type { ModelCandidate, ModelResolver } from './resolve-model.js';
 import {
   DEFAULT_FALLBACK_STATUSES,
@@ -59,6 +60,9 @@ export interface CompiledRoute {
   firstTokenTimeoutMs: number | undefined;
 }
 
+/** The calling team's credentials as ready-to-call provider entries, by name (for `virtual_key` targets). */
+export type CredentialLookup = (name: string) => ProviderEntry | undefined;
+
 /** What a node passes down to its children. */
 export interface Inherited {
   retry: LeafRetry;
@@ -84,8 +88,9 @@ export function compileRoute(
   requestedModel: string,
   resolver: ModelResolver,
   source: string,
+  credentials?: CredentialLookup,
 ): CompiledRoute {
-  const root = compileNode(config, '', ROOT_INHERITED, requestedModel, resolver, source);
+  const root = compileNode(config, '', ROOT_INHERITED, requestedModel, resolver, source, credentials);
   return { root, deadlineMs: config.deadline, firstTokenTimeoutMs: config.first_token_timeout };
 }
 
@@ -96,21 +101,37 @@ function compileNode(
   requestedModel: string,
   resolver: ModelResolver,
   source: string,
+  credentials: CredentialLookup | undefined,
 ): RouteNode {
   const inherited = inherit(parent, node);
   const weight = node.weight ?? 1;
-  if ('provider' in node) {
+  if (!('strategy' in node)) {
     const model = node.model ?? requestedModel;
-    const candidate = resolver.resolveOnProvider(node.provider, model);
+    if (node.virtual_key !== undefined)
+      return leafFor(
+        credentialCandidate(node.virtual_key, model, path, resolver, source, credentials),
+        path,
+        weight,
+        inherited,
+      );
+    const candidate = resolver.resolveOnProvider(node.provider ?? '', model);
     if (candidate === 'unknown-provider') {
-      throw new InvalidRequestError(`No provider named "${node.provider}" is configured.`, {
+      throw new InvalidRequestError(`No provider named "${node.provider ?? ''}" is configured.`, {
         param: `${source}${path && `.${path}`}.provider`,
       });
     }
     return leafFor(candidate, path, weight, inherited);
   }
   const children = node.targets.map((child, i) =>
-    compileNode(child, `${path ? `${path}.` : ''}targets[${i}]`, inherited, requestedModel, resolver, source),
+    compileNode(
+      child,
+      `${path ? `${path}.` : ''}targets[${i}]`,
+      inherited,
+      requestedModel,
+      resolver,
+      source,
+      credentials,
+    ),
   );
   if (node.strategy.mode === 'single') {
     // `single` means: use the first target. Keep its weight so a parent loadbalance still sees it.
@@ -128,6 +149,33 @@ function compileNode(
     onStatusCodes: new Set(node.strategy.on_status_codes ?? DEFAULT_FALLBACK_STATUSES),
     children,
   };
+}
+
+// A `virtual_key` target: the credential's configured provider resolves the model (catalog aliases work the same),
+// the credential's own entry carries its secrets.
+function credentialCandidate(
+  name: string,
+  model: string,
+  path: string,
+  resolver: ModelResolver,
+  source: string,
+  credentials: CredentialLookup | undefined,
+): ModelCandidate {
+  const param = `${source}${path && `.${path}`}.virtual_key`;
+  if (credentials === undefined)
+    throw new InvalidRequestError('virtual_key targets need a request authenticated by a virtual key.', {
+      param,
+    });
+  const entry = credentials(name);
+  if (entry === undefined)
+    throw new InvalidRequestError(`No credential named "${name}" belongs to this key's team.`, { param });
+  const base = resolver.resolveOnProvider(entry.name, model);
+  if (base === 'unknown-provider')
+    throw new InvalidRequestError(
+      `Credential "${name}" names provider "${entry.name}", which is not configured.`,
+      { param },
+    );
+  return { provider: entry, upstreamModel: base.upstreamModel };
 }
 
 function inherit(parent: Inherited, node: StrategyNodeInput | TargetNodeConfig): Inherited {
@@ -165,7 +213,12 @@ export function leafFor(
     kind: 'target',
     path,
     candidate,
-    breakerKey: `${candidate.provider.name}|${candidate.upstreamModel}`,
+    // A team credential is its own upstream account: its failures must not open the operator's breaker.
+    breakerKey: `${candidate.provider.name}|${candidate.upstreamModel}${
+      candidate.provider.credential
+        ? `|vk:${candidate.provider.credential.teamId}/${candidate.provider.credential.name}`
+        : ''
+    }`,
     weight,
     retry: inherited.retry,
     requestTimeoutMs: inherited.requestTimeoutMs,

@@ -56,7 +56,7 @@ export class RouteResolver {
       });
     }
     const parsed = parseRouteConfig(json);
-    if (!parsed.success) throw invalidConfig(parsed.error);
+    if (!parsed.success) throw invalidRouteHeader(parsed.error);
     const route = compileRoute(parsed.data, model, this.#models, HEADER);
     if (this.#byHeader.size >= MAX_CACHED_HEADERS) this.#byHeader.clear();
     this.#byHeader.set(cacheKey, route);
@@ -82,7 +82,8 @@ export class RouteResolver {
   }
 }
 
-function invalidConfig(error: z.ZodError): InvalidRequestError {
+/** The 400 for an x-rampart-config header that fails validation, naming the first problem's path. */
+export function invalidRouteHeader(error: z.ZodError): InvalidRequestError {
   const [first, ...more] = describeIssues(error.issues);
   const path = first?.split(':', 1)[0] ?? '';
   return new InvalidRequestError(

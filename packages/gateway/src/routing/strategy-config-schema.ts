@@ -35,18 +35,34 @@ const commonFields = {
   override_params: overrideParamsSchema.optional(),
 };
 
-/** A leaf: one provider × model. */
-export const targetNodeSchema = z
-  .object({
-    provider: z.string().min(1).describe('A configured provider name'),
-    model: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Model alias or upstream id; defaults to the requested model'),
-    ...commonFields,
-  })
-  .strict();
+const targetFields = {
+  provider: z.string().min(1).optional().describe('A configured provider name'),
+  virtual_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Instead of provider: the name of one of the calling key's team's stored credentials"),
+  model: z.string().min(1).optional().describe('Model alias or upstream id; defaults to the requested model'),
+  ...commonFields,
+};
+
+// A target names exactly one upstream account: a configured provider, or a team credential by name.
+function oneUpstream(
+  target: { provider?: string | undefined; virtual_key?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (target.provider === undefined && target.virtual_key === undefined)
+    ctx.addIssue({ code: 'custom', message: 'a target needs provider or virtual_key', path: ['provider'] });
+  else if (target.provider !== undefined && target.virtual_key !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give provider or virtual_key, not both',
+      path: ['virtual_key'],
+    });
+}
+
+/** A leaf: one provider (or team credential) × model. */
+export const targetNodeSchema = z.object(targetFields).strict().superRefine(oneUpstream);
 
 /** An inner node: a strategy over targets, which may themselves be strategies. */
 export interface StrategyNodeInput {
@@ -102,7 +118,10 @@ export const strategyRouteSchema = z
   .strict();
 
 /** A routing config that is a single target. */
-export const targetRouteSchema = targetNodeSchema.extend(requestLimits);
+export const targetRouteSchema = z
+  .object({ ...targetFields, ...requestLimits })
+  .strict()
+  .superRefine(oneUpstream);
 
 /** A whole routing config: a strategy tree (or a single target) plus request-wide time limits. */
 export const routeConfigSchema = z.union([strategyRouteSchema, targetRouteSchema]);

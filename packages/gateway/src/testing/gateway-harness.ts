@@ -8,6 +8,7 @@ import { simulatedConfig, parseGatewayConfig } from '../config/load-gateway-conf
 import { createGateway, type Gateway } from '../create-gateway.js';
 import type { GatewayConfig, GatewayConfigInput } from '../config/gateway-config-schema.js';
 import { createLogger } from '../observability/logger.js';
+import type { GatewayTenancy } from '../tenancy/gateway-tenancy.js';
 
 /** A running simulator + gateway pair. */
 export interface GatewayHarness {
@@ -21,17 +22,25 @@ export interface GatewayHarness {
 
 /** Starts a simulator and a gateway routed to it; `extra` adds routes or settings to the simulated config. */
 export async function startGatewayHarness(
-  options: { extra?: Partial<GatewayConfigInput>; state?: StateStore; sim?: SimulatorOptions } = {},
+  options: {
+    extra?: Partial<GatewayConfigInput>;
+    state?: StateStore;
+    sim?: SimulatorOptions;
+    /** Virtual keys; without it auth is off (these tests are about routing), unless `extra.auth` says otherwise. */
+    tenancy?: GatewayTenancy;
+  } = {},
 ): Promise<GatewayHarness> {
   const sim = await startSimulator(options.sim ?? {});
   const base = simulatedConfig(sim.url);
+  const auth = { required: options.tenancy !== undefined };
   const config: GatewayConfig = options.extra
-    ? parseGatewayConfig({ providers: base.providers, ...options.extra }, {}, 'test')
-    : base;
+    ? parseGatewayConfig({ providers: base.providers, auth, ...options.extra }, {}, 'test')
+    : { ...base, auth };
   const gateway = createGateway({
     config,
     logger: createLogger({ level: 'silent' }),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.tenancy ? { tenancy: options.tenancy } : {}),
   });
   const url = await gateway.listen(0);
   return {
