@@ -11,6 +11,10 @@ import type { StoreDatabase } from './store-schema.js';
 import { sandboxManagerQueries, type SandboxManagerQueries } from './store-sandbox-managers.js';
 import { sandboxProcessQueries, type SandboxProcessQueries } from './store-sandbox-processes.js';
 import { sandboxQueries, type SandboxQueries } from './store-sandboxes.js';
+import { messageQueries, type MessageQueries } from './store-messages.js';
+import { runEventQueries, type RunEventQueries } from './store-run-events.js';
+import { runQueries, type RunQueries } from './store-runs.js';
+import { threadQueries, type ThreadQueries } from './store-threads.js';
 import { gatewayInstanceQueries, type GatewayInstanceQueries } from './store-gateway-instances.js';
 import { pendingUsageQueries, type PendingUsageQueries } from './store-pending-usage.js';
 import { usageRecordQueries, type UsageRecordQueries } from './store-usage-records.js';
@@ -34,6 +38,10 @@ export interface Store {
   readonly sandboxes: SandboxQueries;
   readonly sandboxManagers: SandboxManagerQueries;
   readonly sandboxProcesses: SandboxProcessQueries;
+  readonly threads: ThreadQueries;
+  readonly messages: MessageQueries;
+  readonly runs: RunQueries;
+  readonly runEvents: RunEventQueries;
   readonly usageRecords: UsageRecordQueries;
   readonly pendingUsage: PendingUsageQueries;
   readonly gatewayInstances: GatewayInstanceQueries;
@@ -57,6 +65,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       sandboxes: sandboxQueries(db),
       sandboxManagers: sandboxManagerQueries(db),
       sandboxProcesses: sandboxProcessQueries(db),
+      threads: threadQueries(db),
+      messages: messageQueries(db),
+      runs: runQueries(db),
+      runEvents: runEventQueries(db, target.dialect),
       usageRecords: usageRecordQueries(db),
       pendingUsage: pendingUsageQueries(db),
       gatewayInstances: gatewayInstanceQueries(db),

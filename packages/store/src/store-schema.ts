@@ -1,6 +1,7 @@
 // The tables as Kysely sees them. Times are integer epoch milliseconds in both dialects (BIGINT on PostgreSQL,
 // which pg returns as a string: row mappers convert), so comparisons are plain integer comparisons everywhere.
 import type { ColumnType } from 'kysely';
+import type { AgentTables } from './store-schema-agent.js';
 
 /** Lifecycle states of a thread's sandbox. */
 export type SandboxState = 'off' | 'starting' | 'running' | 'unhealthy' | 'stopping';
@@ -126,7 +127,7 @@ export interface WebhookOutboxTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface StoreDatabase {
+export interface StoreDatabase extends AgentTables {
   sandboxes: SandboxesTable;
   sandbox_managers: SandboxManagersTable;
   sandbox_processes: SandboxProcessesTable;
