@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   conflict: { status: 409, retryable: true },
   request_too_large: { status: 413, retryable: false },
   rate_limited: { status: 429, retryable: true },
+  rate_limit_exceeded: { status: 429, retryable: true },
+  budget_exceeded: { status: 429, retryable: false },
   upstream_error: { status: 502, retryable: true },
   upstream_unavailable: { status: 503, retryable: true },
   upstream_timeout: { status: 504, retryable: true },

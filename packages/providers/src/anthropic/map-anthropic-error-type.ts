@@ -52,6 +52,8 @@ export function anthropicErrorForCode(code: ErrorCode): { type: AnthropicErrorTy
     case 'request_too_large':
       return { type: 'request_too_large', status: 413 };
     case 'rate_limited':
+    case 'rate_limit_exceeded':
+    case 'budget_exceeded':
       return { type: 'rate_limit_error', status: 429 };
     case 'overloaded':
       return { type: 'overloaded_error', status: 529 };

@@ -11,6 +11,9 @@ const TYPES: Partial<Record<ErrorCode, string>> = {
   permission_denied: 'permission_error',
   not_found: 'not_found_error',
   rate_limited: 'rate_limit_error',
+  // OpenAI's own 429 types: `requests` for a rate limit, `insufficient_quota` for money spent.
+  rate_limit_exceeded: 'requests',
+  budget_exceeded: 'insufficient_quota',
   request_timeout: 'timeout_error',
   upstream_timeout: 'timeout_error',
 };
