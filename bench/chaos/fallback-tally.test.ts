@@ -22,7 +22,10 @@ test('counts completes, failures by kind, continuations, fallbacks and per-targe
     b,
     3,
     { kind: 'http-error', status: 502, code: 'upstream_error' },
-    [{ target: 'bedrock/x', outcome: 'skipped' }],
+    [
+      { target: 'bedrock/x', outcome: 'skipped', status: 503, reason: 'circuit_open' },
+      { target: 'anthropic/x', outcome: 'skipped', status: 429, reason: 'cooling' },
+    ],
     'h3',
     1,
   );
@@ -34,9 +37,10 @@ test('counts completes, failures by kind, continuations, fallbacks and per-targe
   assert.equal(total.servedAfterFallback, 1);
   assert.deepEqual(total.failuresByKind, { 'explicit-error': 1, 'http-error': 1 });
   assert.deepEqual(total.attemptsByTarget, {
-    'anthropic/x': { served: 1, failed: 1, skipped: 0 },
+    'anthropic/x': { served: 1, failed: 1, skipped: 1 },
     'bedrock/x': { served: 1, failed: 0, skipped: 1 },
   });
+  assert.equal(total.breakerSkips, 1, 'a cooling skip is not a breaker skip');
   assert.equal(total.failureSamples.length, 2);
   assert.deepEqual(total.latenciesMs, [5, 9, 20, 1]);
 });

@@ -16,6 +16,8 @@ export interface FallbackTally {
   servedAfterFallback: number;
   /** Per target (`provider/model`): attempts by outcome, as the client was told in x-rampart-attempts. */
   attemptsByTarget: Record<string, { served: number; failed: number; skipped: number }>;
+  /** Attempts skipped because a breaker was open (skips of a cooling or paced target are not counted). */
+  breakerSkips: number;
   /** Up to 10 failures, with what the client saw. */
   failureSamples: Array<{ index: number; verdict: AnswerVerdict; attempts: string }>;
   latenciesMs: number[];
@@ -31,6 +33,7 @@ export function emptyTally(): FallbackTally {
     continuedStreams: 0,
     servedAfterFallback: 0,
     attemptsByTarget: {},
+    breakerSkips: 0,
     failureSamples: [],
     latenciesMs: [],
   };
@@ -50,6 +53,7 @@ export function record(
   for (const attempt of attempts) {
     const counts = (tally.attemptsByTarget[attempt.target] ??= { served: 0, failed: 0, skipped: 0 });
     counts[attempt.outcome]++;
+    if (attempt.outcome === 'skipped' && attempt.reason === 'circuit_open') tally.breakerSkips++;
   }
   if (verdict.kind === 'complete') {
     tally.complete++;
@@ -72,6 +76,7 @@ export function mergeTallies(tallies: readonly FallbackTally[]): FallbackTally {
     total.failed += t.failed;
     total.continuedStreams += t.continuedStreams;
     total.servedAfterFallback += t.servedAfterFallback;
+    total.breakerSkips += t.breakerSkips;
     for (const [kind, n] of Object.entries(t.failuresByKind))
       total.failuresByKind[kind] = (total.failuresByKind[kind] ?? 0) + n;
     for (const [target, counts] of Object.entries(t.attemptsByTarget)) {

@@ -109,7 +109,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     transport,
     auth,
     routes,
-    executor: new RouteExecutor({ breakers, clock, random: options.random ?? Math.random }),
+    executor: new RouteExecutor({ breakers, clock, random: options.random ?? Math.random, state }),
     clock,
     logger,
     metrics,
@@ -174,6 +174,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     breakers,
     async listen(port = 0, host = '127.0.0.1') {
       await breakers.start();
+      await deps.executor.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -189,6 +190,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.closeAllConnections();
       });
       await breakers.close();
+      await deps.executor.close();
       await transport.close();
       if (!options.state) await state.close();
     },

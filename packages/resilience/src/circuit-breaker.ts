@@ -61,12 +61,15 @@ export type BreakerAdmission =
   | { kind: 'probe'; acquire(): Promise<BreakerPermit | undefined> };
 
 /**
- * Default verdict: a retryable RampartError (5xx, 429, timeouts, cut streams) or an unknown error counts
- * against the target; a non-retryable RampartError (4xx: the request was wrong) shows the target answering;
- * the request's own deadline or the caller's cancel says nothing about the target.
+ * Default verdict: a retryable RampartError (5xx, timeouts, cut streams) or an unknown error counts against
+ * the target; a non-retryable RampartError (4xx: the request was wrong) shows the target answering; a rate
+ * limit (429) is back-pressure, not breakage: opening the breaker on it would shut the target for everyone
+ * for a whole cool-down (TargetCooldowns paces it instead); the request's own deadline or the caller's
+ * cancel says nothing about the target.
  */
 export function defaultCallVerdict(error: unknown, signal: AbortSignal): CallVerdict {
   if (error instanceof DeadlineExceededError) return 'neutral';
+  if (error instanceof RampartError && error.code === 'rate_limited') return 'neutral';
   if (error instanceof RampartError) return error.retryable ? 'failure' : 'success';
   if (signal.aborted) return 'neutral';
   return 'failure';

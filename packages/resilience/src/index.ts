@@ -20,6 +20,10 @@ export type {
   CallVerdict,
 } from './circuit-breaker.js';
 export { CircuitBreaker, defaultCallVerdict } from './circuit-breaker.js';
+export type { TargetCooldownsOptions } from './target-cooldowns.js';
+export { TargetCooldowns, COOLDOWN_TOPIC } from './target-cooldowns.js';
+export type { RateGuardOptions } from './rate-guard.js';
+export { RateGuard } from './rate-guard.js';
 export type { CircuitBreakerDefaults } from './circuit-breaker-registry.js';
 export { CircuitBreakerRegistry } from './circuit-breaker-registry.js';
 export type { Listen } from './emitter.js';
@@ -29,5 +33,6 @@ export {
   FirstTokenTimeoutError,
   BrokenCircuitError,
   BulkheadRejectedError,
+  TargetThrottledError,
 } from './resilience-errors.js';
 export type { BreakerState, BreakerSnapshot } from '@rampart/state';

@@ -43,3 +43,22 @@ export class BulkheadRejectedError extends RampartError {
     super('overloaded', `concurrency limit of ${limit} reached`, { retryable: true });
   }
 }
+
+/** The target is cooling after a rate limit, or its configured capacity is used up: try elsewhere or later. */
+export class TargetThrottledError extends RampartError {
+  override readonly name: string = 'TargetThrottledError';
+  readonly key: string;
+  /** `cooling`: the upstream said to slow down; `capacity`: this gateway's own pacing of the target. */
+  readonly reason: 'cooling' | 'capacity';
+  constructor(key: string, reason: 'cooling' | 'capacity', retryAfterMs: number) {
+    super(
+      'rate_limited',
+      reason === 'cooling'
+        ? `${key} is cooling down after a rate limit`
+        : `${key} is at its configured capacity`,
+      { retryable: true, retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) },
+    );
+    this.key = key;
+    this.reason = reason;
+  }
+}

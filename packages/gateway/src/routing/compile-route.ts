@@ -17,6 +17,12 @@ export interface LeafRetry {
   useRetryAfter: boolean;
 }
 
+/** The pace this gateway keeps for a target (config `capacity`), shared by all replicas. */
+export interface TargetCapacity {
+  requestsPerSecond: number;
+  burst: number;
+}
+
 /** Parameters a target overrides on the request. */
 export interface ParamOverrides {
   maxTokens?: number;
@@ -38,6 +44,7 @@ export interface RouteLeaf {
   retry: LeafRetry;
   requestTimeoutMs: number | undefined;
   overrides: ParamOverrides;
+  capacity?: TargetCapacity | undefined;
 }
 
 /** A strategy over children. */
@@ -68,6 +75,7 @@ export interface Inherited {
   retry: LeafRetry;
   requestTimeoutMs: number | undefined;
   overrides: ParamOverrides;
+  capacity?: TargetCapacity | undefined;
 }
 
 const DEFAULT_RETRY: LeafRetry = {
@@ -199,7 +207,10 @@ function inherit(parent: Inherited, node: StrategyNodeInput | TargetNodeConfig):
         ...(o.stop !== undefined ? { stop: o.stop } : {}),
       }
     : parent.overrides;
-  return { retry, requestTimeoutMs: node.request_timeout ?? parent.requestTimeoutMs, overrides };
+  const capacity = node.capacity
+    ? { requestsPerSecond: node.capacity.requests_per_second, burst: node.capacity.burst ?? 1 }
+    : parent.capacity;
+  return { retry, requestTimeoutMs: node.request_timeout ?? parent.requestTimeoutMs, overrides, capacity };
 }
 
 /** A leaf for one candidate. */
@@ -223,5 +234,6 @@ export function leafFor(
     retry: inherited.retry,
     requestTimeoutMs: inherited.requestTimeoutMs,
     overrides: inherited.overrides,
+    capacity: inherited.capacity,
   };
 }

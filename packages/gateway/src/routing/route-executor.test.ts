@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UpstreamError, type ChatRequest } from '@rampart/spec';
-import { CircuitBreakerRegistry, Deadline } from '@rampart/resilience';
+import { CircuitBreakerRegistry, Deadline, TargetThrottledError } from '@rampart/resilience';
 import { FakeClock, seededRandom } from '@rampart/resilience/testing';
 import { InProcessStateStore } from '@rampart/state';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
@@ -279,4 +279,129 @@ test('config problems in a route name their exact path', () => {
     (error: unknown) =>
       (error as { param?: string }).param === 'x-rampart-config.targets[1].targets[0].provider',
   );
+});
+
+// The talk's rate-limit cascade: a 429 is back-pressure, never a reason to open the breaker for everyone.
+test('a 429 with retry-after cools the target for every caller (and replica) instead of opening its breaker', async () => {
+  const clock = new FakeClock();
+  const store = new InProcessStateStore({ clock });
+  const breakerDefaults = { store, clock, random: seededRandom(7), openJitter: 0, consecutiveFailures: 1 };
+  const replicas = [1, 2].map((n) => {
+    const breakers = new CircuitBreakerRegistry(breakerDefaults);
+    const executor = new RouteExecutor({ breakers, clock, random: seededRandom(n), state: store });
+    return { breakers, executor };
+  });
+  await Promise.all(replicas.map((r) => r.executor.start()));
+  const route = compileRoute(
+    routeConfigSchema.parse({
+      strategy: { mode: 'fallback' },
+      targets: [{ provider: 'anthropic' }, { provider: 'bedrock' }],
+    }),
+    request.model,
+    resolver,
+    'test',
+  );
+  const calls: string[] = [];
+  const attempt = async (leaf: RouteLeaf) => {
+    calls.push(leaf.candidate.provider.name);
+    if (leaf.candidate.provider.name === 'anthropic') throw failure(429, 1_000);
+    return 'ok';
+  };
+  const run = () => ({ deadline: Deadline.none({ clock }), attempts: [] });
+  const first = run();
+  await replicas[0]!.executor.run(route.root, request, attempt, first);
+  assert.deepEqual(calls, ['anthropic', 'bedrock']);
+  await replicas[0]!.breakers.get('anthropic|claude-sonnet-4-5-20250929').idle();
+  assert.equal(replicas[0]!.breakers.get('anthropic|claude-sonnet-4-5-20250929').state.kind, 'closed');
+
+  // Both replicas now skip the cooling primary without calling it, at no cost.
+  await clock.advance(1);
+  for (const replica of replicas) {
+    const skipped = run();
+    const served = await replica.executor.run(route.root, request, attempt, skipped);
+    assert.equal(served.leaf.candidate.provider.name, 'bedrock');
+    assert.equal(skipped.attempts[0]?.reason, 'cooling');
+    assert.equal(skipped.attempts[0]?.status, 429);
+  }
+  assert.deepEqual(calls, ['anthropic', 'bedrock', 'bedrock', 'bedrock']);
+
+  // After the retry-after, the primary is tried again.
+  await clock.advance(1_000);
+  await replicas[1]!.executor.run(route.root, request, attempt, run());
+  assert.equal(calls[4], 'anthropic');
+  await Promise.all(replicas.map((r) => r.executor.close()));
+});
+
+test('a 429 without retry-after is noise once, cooling when repeated, and reset by a success', () => {
+  const { executor } = setup(FOUR_LEVELS);
+  const key = 'bedrock|us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+  assert.equal(executor.cooldowns.recordThrottle(key, undefined), 0, 'one 429 in a row does not cool');
+  executor.cooldowns.recordSuccess(key);
+  assert.equal(executor.cooldowns.recordThrottle(key, undefined), 0, 'a success in between resets the count');
+  const cooling = executor.cooldowns.recordThrottle(key, undefined);
+  assert.ok(cooling >= 125 && cooling <= 250, `second 429 in a row cools for ${cooling} ms`);
+  const longer = executor.cooldowns.recordThrottle(key, undefined);
+  assert.ok(longer >= 250 && longer <= 500, `third cools longer: ${longer} ms`);
+});
+
+test('a cooling last resort is waited for as a retry, jittered, never past the deadline', async () => {
+  const { clock, executor, route, newRun } = setup({ provider: 'anthropic', retry: { attempts: 2 } });
+  executor.cooldowns.recordThrottle('anthropic|claude-sonnet-4-5-20250929', 2_000);
+  const start = clock.now();
+  let calledAt = -1;
+  const pending = executor.run(
+    route.root,
+    request,
+    async () => ((calledAt = clock.now() - start), 'ok'),
+    newRun(10_000),
+  );
+  await clock.runAll();
+  assert.equal((await pending).value, 'ok');
+  assert.ok(calledAt >= 2_000 && calledAt <= 2_400, `called after ${calledAt} ms`);
+
+  const noRetries = setup({ provider: 'anthropic' });
+  noRetries.executor.cooldowns.recordThrottle('anthropic|claude-sonnet-4-5-20250929', 2_000);
+  let calls = 0;
+  await assert.rejects(
+    noRetries.executor.run(noRetries.route.root, request, async () => (calls++, 'ok'), noRetries.newRun()),
+    (error: unknown) =>
+      error instanceof TargetThrottledError && error.status === 429 && error.retryAfterMs === 2_000,
+  );
+  assert.equal(calls, 0, 'without retries a cooling target answers 429 with retry-after at once');
+});
+
+test('capacity paces a target across callers: queued in order without an alternative, skipped with one', async () => {
+  const { clock, executor, route, newRun } = setup({
+    provider: 'bedrock',
+    capacity: { requests_per_second: 10, burst: 2 },
+  });
+  const calledAt: number[] = [];
+  const start = clock.now();
+  const pending = Array.from({ length: 6 }, () =>
+    executor.run(route.root, request, async () => (calledAt.push(clock.now() - start), 'ok'), newRun(5_000)),
+  );
+  await clock.runAll();
+  await Promise.all(pending);
+  assert.equal(calledAt.length, 6);
+  // Two at once (the burst), then one per 100 ms (jitter may only delay).
+  assert.deepEqual(calledAt.slice(0, 2), [0, 0]);
+  for (let i = 2; i < 6; i++)
+    assert.ok(
+      calledAt[i]! >= (i - 1) * 100 && calledAt[i]! <= (i - 1) * 100 + 60,
+      `call ${i} at ${calledAt[i]}`,
+    );
+
+  const withBackup = setup({
+    strategy: { mode: 'fallback' },
+    targets: [{ provider: 'bedrock', capacity: { requests_per_second: 1 } }, { provider: 'anthropic' }],
+  });
+  const servedBy: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const run = withBackup.newRun();
+    const served = await withBackup.executor.run(withBackup.route.root, request, async () => 'ok', run);
+    servedBy.push(served.leaf.candidate.provider.name);
+    if (i > 0) assert.equal(run.attempts[0]?.reason, 'capacity');
+  }
+  assert.deepEqual(servedBy, ['bedrock', 'anthropic', 'anthropic']);
+  assert.equal(withBackup.clock.pendingTimers, 0, 'nobody waited');
 });

@@ -1,11 +1,18 @@
 // Walks a compiled route for one request: fallback in order, loadbalance by weight over healthy children,
 // retries with jittered backoff only where no healthy alternative is left, circuit breakers consulted
-// before every attempt (an open target is skipped without I/O), all inside one deadline.
+// before every attempt (an open target is skipped without I/O), all inside one deadline. Rate limits are
+// back-pressure, not breakage: a throttled target cools for a time every replica shares (its retry-after
+// when given) and is skipped meanwhile in favour of a healthy alternative, or waited for when none is left;
+// a target with a configured `capacity` is paced by a token bucket in the state store, so the retries and
+// fallbacks of every client together never stampede it.
 import { RampartError, UpstreamError, toRampartError, type ChatRequest } from '@rampart/spec';
 import {
   BrokenCircuitError,
   AttemptTimeoutError,
+  RateGuard,
   RetryPolicy,
+  TargetCooldowns,
+  TargetThrottledError,
   defaultCallVerdict,
   type BreakerPermit,
   type CircuitBreaker,
@@ -14,6 +21,7 @@ import {
   type Deadline,
   type Random,
 } from '@rampart/resilience';
+import { InProcessStateStore, type StateStore } from '@rampart/state';
 import type { LeafRetry, ParamOverrides, RouteLeaf, RouteNode } from './compile-route.js';
 import type { RouteAttempt } from './route-attempt.js';
 import { effectiveStatus, shouldFallBack } from './should-fall-back.js';
@@ -44,7 +52,12 @@ export interface RouteExecutorDeps {
   breakers: CircuitBreakerRegistry;
   clock: Clock;
   random: Random;
+  /** Where cooling times and capacity buckets are shared (Redis across replicas); in-process by default. */
+  state?: StateStore;
 }
+
+/** A capacity wait longer than this is refused at once even without a deadline. */
+const MAX_CAPACITY_WAIT_MS = 30_000;
 
 /** No target could be tried: every one was skipped (open circuits) or excluded. */
 export class NoTargetAvailableError extends UpstreamError {
@@ -61,9 +74,28 @@ export class NoTargetAvailableError extends UpstreamError {
 export class RouteExecutor {
   readonly #deps: RouteExecutorDeps;
   readonly #retryPolicies = new WeakMap<LeafRetry, RetryPolicy>();
+  readonly #state: StateStore;
+  readonly #ownsState: boolean;
+  readonly #guards = new Map<string, RateGuard>();
+  /** Which targets are cooling after a rate limit, shared with every replica through the state store. */
+  readonly cooldowns: TargetCooldowns;
 
   constructor(deps: RouteExecutorDeps) {
     this.#deps = deps;
+    this.#ownsState = deps.state === undefined;
+    this.#state = deps.state ?? new InProcessStateStore({ clock: deps.clock });
+    this.cooldowns = new TargetCooldowns({ store: this.#state, clock: deps.clock, random: deps.random });
+  }
+
+  /** Subscribes to other replicas' cooling announcements. */
+  async start(): Promise<void> {
+    await this.cooldowns.start();
+  }
+
+  /** Stops listening (and closes the state store it made itself). */
+  async close(): Promise<void> {
+    await this.cooldowns.close();
+    if (this.#ownsState) await this.#state.close();
   }
 
   /** Serves `request` from the first target that succeeds; throws the last failure when none does. */
@@ -75,6 +107,7 @@ export class RouteExecutor {
   isAvailable(node: RouteNode, exclude?: ReadonlySet<RouteLeaf>): boolean {
     if (node.kind === 'target') {
       if (exclude?.has(node)) return false;
+      if (this.cooldowns.remainingMs(node.breakerKey) > 0) return false;
       const state = this.#deps.breakers.get(node.breakerKey).state;
       return state.kind === 'closed' || (state.kind === 'half-open' && state.probe === undefined);
     }
@@ -133,6 +166,18 @@ export class RouteExecutor {
     let previousDelayMs = 0;
     for (let attemptNumber = 1; ; attemptNumber++) {
       run.deadline.throwIfExpired();
+      const coolingMs = this.cooldowns.remainingMs(leaf.breakerKey);
+      if (coolingMs > 0) {
+        // The upstream asked everyone to slow down: go elsewhere, or wait (as one retry) when nothing else is left.
+        const throttled = new TargetThrottledError(leaf.breakerKey, 'cooling', coolingMs);
+        record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
+        if (hasAlternative()) throw throttled;
+        const decision = retryPolicy.planRetry(throttled, attemptNumber, run.deadline.remaining());
+        if (!decision.retry) throw throttled;
+        previousDelayMs = decision.delayMs;
+        await clock.sleep(decision.delayMs, run.deadline.signal);
+        continue;
+      }
       const admission = breaker.tryAcquire();
       const permit =
         admission.kind === 'allowed'
@@ -144,6 +189,14 @@ export class RouteExecutor {
         const retryAfterMs = admission.kind === 'rejected' ? admission.retryAfterMs : undefined;
         record({ outcome: 'skipped', reason: 'circuit_open', status: 503, durationMs: 0 });
         throw new BrokenCircuitError(leaf.breakerKey, retryAfterMs ?? 0);
+      }
+      if (leaf.capacity !== undefined) {
+        const refused = await this.#takeTurn(leaf, run, hasAlternative);
+        if (refused !== undefined) {
+          void breaker.release(permit);
+          record({ outcome: 'skipped', reason: 'capacity', status: 429, durationMs: 0 });
+          throw refused;
+        }
       }
       const startedAt = clock.now();
       const attemptDeadline =
@@ -158,6 +211,7 @@ export class RouteExecutor {
         const value = await attempt(leaf, leafRequest, signal);
         record({ outcome: 'served', durationMs: clock.now() - startedAt });
         void breaker.recordSuccess(permit);
+        this.cooldowns.recordSuccess(leaf.breakerKey);
         return { value, leaf, permit, breaker };
       } catch (thrown) {
         // An aborted attempt reports why it was aborted (its own timeout, the deadline, the client leaving).
@@ -170,6 +224,8 @@ export class RouteExecutor {
           : verdict === 'success'
             ? breaker.recordSuccess(permit)
             : breaker.release(permit));
+        const rateLimited = error.code === 'rate_limited' && !error.responseStarted;
+        const coolMs = rateLimited ? this.cooldowns.recordThrottle(leaf.breakerKey, error.retryAfterMs) : 0;
         record({
           outcome: 'failed',
           reason: error.code,
@@ -186,12 +242,48 @@ export class RouteExecutor {
           previousDelayMs,
         );
         if (!decision.retry) throw error;
-        previousDelayMs = decision.delayMs;
-        await clock.sleep(decision.delayMs, run.deadline.signal);
+        // Never back before the target's shared cooling time, each caller a little later than the last.
+        const delayMs =
+          coolMs > decision.delayMs ? coolMs * (1 + 0.2 * this.#deps.random()) : decision.delayMs;
+        if (delayMs >= run.deadline.remaining()) throw error;
+        previousDelayMs = delayMs;
+        await clock.sleep(delayMs, run.deadline.signal);
       } finally {
         attemptDeadline?.dispose();
       }
     }
+  }
+
+  /**
+   * A turn under the leaf's capacity: at once if the shared bucket has one; else skip (undefined is not
+   * returned) when an alternative is healthy, or queue for one when the wait fits the deadline.
+   */
+  async #takeTurn(
+    leaf: RouteLeaf,
+    run: RouteRun,
+    hasAlternative: () => boolean,
+  ): Promise<TargetThrottledError | undefined> {
+    const capacity = leaf.capacity!;
+    let guard = this.#guards.get(leaf.breakerKey);
+    if (guard === undefined) {
+      guard = new RateGuard({
+        store: this.#state,
+        key: leaf.breakerKey,
+        requestsPerSecond: capacity.requestsPerSecond,
+        burst: capacity.burst,
+        clock: this.#deps.clock,
+        random: this.#deps.random,
+      });
+      this.#guards.set(leaf.breakerKey, guard);
+    }
+    const now = await guard.tryTake();
+    if (now.ok) return undefined;
+    const refused = new TargetThrottledError(leaf.breakerKey, 'capacity', now.retryAfterMs);
+    if (hasAlternative()) return refused;
+    const estimateMs = Math.max(now.retryAfterMs, guard.estimatedWaitMs());
+    if (estimateMs >= Math.min(run.deadline.remaining(), MAX_CAPACITY_WAIT_MS)) return refused;
+    await guard.take(run.deadline.signal);
+    return undefined;
   }
 
   #retryPolicyFor(retry: LeafRetry): RetryPolicy {

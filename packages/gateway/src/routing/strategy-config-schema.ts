@@ -28,7 +28,18 @@ const overrideParamsSchema = z
   .strict()
   .describe('Request parameters this target overrides');
 
+const capacitySchema = z
+  .object({
+    requests_per_second: z.number().positive().describe('Sustained calls per second to the target'),
+    burst: z.int().min(1).optional().describe('Calls allowed at once after a quiet spell (default 1)'),
+  })
+  .strict()
+  .describe(
+    "This gateway's pace for each target under it, shared by all replicas: calls beyond it go to a healthy alternative or wait their turn (within the deadline) instead of stampeding the target",
+  );
+
 const commonFields = {
+  capacity: capacitySchema.optional(),
   weight: z.number().min(0).optional().describe('Share of traffic under a loadbalance parent'),
   retry: retrySchema.optional(),
   request_timeout: z.int().positive().optional().describe('Milliseconds for one attempt on a target'),
@@ -72,6 +83,7 @@ export interface StrategyNodeInput {
   retry?: z.input<typeof retrySchema> | undefined;
   request_timeout?: number | undefined;
   override_params?: z.input<typeof overrideParamsSchema> | undefined;
+  capacity?: z.input<typeof capacitySchema> | undefined;
 }
 
 export const strategyNodeSchema: z.ZodType<StrategyNodeInput> = z.lazy(() =>
