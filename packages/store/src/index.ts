@@ -15,17 +15,27 @@ export type {
 } from './store-sandboxes.js';
 export type { SandboxManagerQueries, SandboxManagerRecord } from './store-sandbox-managers.js';
 export type { SandboxProcessQueries, SandboxProcessRecord } from './store-sandbox-processes.js';
+export type {
+  CredentialsTable,
+  TeamsTable,
+  TenancyTables,
+  UsersTable,
+  VirtualKeysTable,
+} from './store-schema-tenancy.js';
+export type { JsonObject } from './store-tenancy-shared.js';
+export type { TeamQueries, TeamRecord } from './store-teams.js';
+export type { NewUser, UserQueries, UserRecord } from './store-users.js';
+export type { CredentialQueries, CredentialRecord } from './store-credentials.js';
+export type {
+  NewVirtualKey,
+  VirtualKeyChanges,
+  VirtualKeyQueries,
+  VirtualKeyRecord,
+} from './store-virtual-keys.js';
 export type { RunStatus } from './store-schema-agent.js';
 export type { NewThread, ThreadQueries, ThreadRecord } from './store-threads.js';
 export type { MessageQueries, MessageRecord, NewMessage } from './store-messages.js';
-export type {
-  FinishRun,
-  RunLease,
-  RunQueries,
-  RunRecord,
-  StartRun,
-  StartRunResult,
-} from './store-runs.js';
+export type { FinishRun, RunLease, RunQueries, RunRecord, StartRun, StartRunResult } from './store-runs.js';
 export type { NewRunEvent, RunEventQueries, RunEventRecord } from './store-run-events.js';
 export { utcDay } from './store-usage-records.js';
 export type {

@@ -1,7 +1,12 @@
 // Errors of the durable store. `code` is stable so callers decide without parsing messages.
 
 /** Stable codes of store errors. */
-export type StoreErrorCode = 'store_url_invalid' | 'store_open_failed' | 'store_migration_failed';
+export type StoreErrorCode =
+  | 'store_url_invalid'
+  | 'store_open_failed'
+  | 'store_migration_failed'
+  /** A unique constraint refused the write (a name or key already taken). */
+  | 'store_conflict';
 
 /** Base of every store error; `code` is stable, `cause` is kept. */
 export class StoreError extends Error {

@@ -11,6 +11,10 @@ import type { StoreDatabase } from './store-schema.js';
 import { sandboxManagerQueries, type SandboxManagerQueries } from './store-sandbox-managers.js';
 import { sandboxProcessQueries, type SandboxProcessQueries } from './store-sandbox-processes.js';
 import { sandboxQueries, type SandboxQueries } from './store-sandboxes.js';
+import { credentialQueries, type CredentialQueries } from './store-credentials.js';
+import { teamQueries, type TeamQueries } from './store-teams.js';
+import { userQueries, type UserQueries } from './store-users.js';
+import { virtualKeyQueries, type VirtualKeyQueries } from './store-virtual-keys.js';
 import { messageQueries, type MessageQueries } from './store-messages.js';
 import { runEventQueries, type RunEventQueries } from './store-run-events.js';
 import { runQueries, type RunQueries } from './store-runs.js';
@@ -38,6 +42,10 @@ export interface Store {
   readonly sandboxes: SandboxQueries;
   readonly sandboxManagers: SandboxManagerQueries;
   readonly sandboxProcesses: SandboxProcessQueries;
+  readonly teams: TeamQueries;
+  readonly users: UserQueries;
+  readonly credentials: CredentialQueries;
+  readonly virtualKeys: VirtualKeyQueries;
   readonly threads: ThreadQueries;
   readonly messages: MessageQueries;
   readonly runs: RunQueries;
@@ -65,6 +73,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       sandboxes: sandboxQueries(db),
       sandboxManagers: sandboxManagerQueries(db),
       sandboxProcesses: sandboxProcessQueries(db),
+      teams: teamQueries(db),
+      users: userQueries(db),
+      credentials: credentialQueries(db),
+      virtualKeys: virtualKeyQueries(db),
       threads: threadQueries(db),
       messages: messageQueries(db),
       runs: runQueries(db),

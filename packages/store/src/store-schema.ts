@@ -2,6 +2,7 @@
 // which pg returns as a string: row mappers convert), so comparisons are plain integer comparisons everywhere.
 import type { ColumnType } from 'kysely';
 import type { AgentTables } from './store-schema-agent.js';
+import type { TenancyTables } from './store-schema-tenancy.js';
 
 /** Lifecycle states of a thread's sandbox. */
 export type SandboxState = 'off' | 'starting' | 'running' | 'unhealthy' | 'stopping';
@@ -127,7 +128,7 @@ export interface WebhookOutboxTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface StoreDatabase extends AgentTables {
+export interface StoreDatabase extends AgentTables, TenancyTables {
   sandboxes: SandboxesTable;
   sandbox_managers: SandboxManagersTable;
   sandbox_processes: SandboxProcessesTable;
