@@ -12,6 +12,7 @@ import {
 } from './http/handle-chat-route.js';
 import { createHealthRoute } from './http/handle-health-route.js';
 import { handleModelsRoute } from './http/handle-models-route.js';
+import type { ExtraRoute } from './http/extra-routes.js';
 import { sendJson } from './http/send-json.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   random?: Random;
   /** Virtual keys and team credentials (createTenancy). Required unless config.auth.required is false. */
   tenancy?: GatewayTenancy;
+  /** Routes of other packages (the agent's threads API), tried in order before the 404. */
+  extraRoutes?: readonly ExtraRoute[];
 }
 
 /** A running (or ready to run) gateway. */
@@ -139,6 +142,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         return;
       }
       default:
+        for (const extra of options.extraRoutes ?? []) {
+          if (
+            await extra(req, res, {
+              requestId,
+              authenticate: (h) => auth.authenticate(h, 'chat.completions'),
+            })
+          )
+            return;
+        }
         req.resume();
         sendJson(
           res,

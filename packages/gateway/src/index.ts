@@ -1,5 +1,6 @@
 export { createGateway } from './create-gateway.js';
 export type { Gateway, GatewayOptions } from './create-gateway.js';
+export type { ExtraRoute, ExtraRouteContext } from './http/extra-routes.js';
 export { gatewayConfigSchema, providerConfigSchema } from './config/gateway-config-schema.js';
 export type { GatewayConfig, GatewayConfigInput, ProviderConfig } from './config/gateway-config-schema.js';
 export { ConfigError } from './config/format-config-error.js';
