@@ -36,6 +36,7 @@ const guard = setTimeout(() => {
   process.exit(1);
 }, TIME_LIMIT_MS).unref();
 
+const loadBefore = loadavg()[0] ?? 0;
 let figures: SandboxFigures;
 try {
   figures = await measureSandbox(driver, root, settings, (line) => console.error(`  ${line}`));
@@ -45,13 +46,21 @@ try {
 }
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+const loadAfter = loadavg()[0] ?? 0;
 const rows: Array<[string, string, string, string, boolean | undefined]> = [
   [
     'cold start (create → first result), p50',
     `${ms(figures.coldStartMs.p50)} ms`,
     '≤ 1000 ms',
-    'talk: 4100 ms',
+    `p90 ${ms(figures.coldStartMs.p90)} ms; talk: 4100 ms`,
     figures.coldStartMs.p50 <= 1000,
+  ],
+  [
+    '  driver alone (start → kernel answers), p50',
+    `${ms(figures.coldDriverStartMs.p50)} ms`,
+    '',
+    'bwrap + cgroup + work dir + ipykernel',
+    undefined,
   ],
   [
     'warm-pool acquire, p50',
@@ -62,17 +71,38 @@ const rows: Array<[string, string, string, string, boolean | undefined]> = [
   ],
   ['warm acquire → first result, p50', `${ms(figures.warmFirstResultMs.p50)} ms`, '', '', undefined],
   [
-    `trivial cell round trip, p50 (n=${figures.cellRttMs.count})`,
+    `trivial cell round trip via manager, p50 (n=${figures.cellRttMs.count})`,
     `${ms(figures.cellRttMs.p50)} ms`,
     '≤ 5 ms',
     `p90 ${ms(figures.cellRttMs.p90)} ms`,
     figures.cellRttMs.p50 <= 5,
   ],
   [
-    '  same cell, kernel client alone, p50',
+    '  kernel itself (its busy → idle), p50',
+    `${ms(figures.kernelCellMs.p50)} ms`,
+    '',
+    `p90 ${ms(figures.kernelCellMs.p90)} ms`,
+    undefined,
+  ],
+  [
+    '  kernel client alone, p50',
     `${ms(figures.rawCellRttMs.p50)} ms`,
     '',
-    'manager overhead = the gap',
+    `p90 ${ms(figures.rawCellRttMs.p90)} ms`,
+    undefined,
+  ],
+  [
+    '  MCP call, in-memory transport, p50',
+    `${ms(figures.mcpMemoryCellRttMs.p50)} ms`,
+    '',
+    `p90 ${ms(figures.mcpMemoryCellRttMs.p90)} ms`,
+    undefined,
+  ],
+  [
+    '  MCP call, Streamable HTTP (SDK client), p50',
+    `${ms(figures.mcpHttpCellRttMs.p50)} ms`,
+    '',
+    `p90 ${ms(figures.mcpHttpCellRttMs.p90)} ms`,
     undefined,
   ],
   [
@@ -85,7 +115,7 @@ const rows: Array<[string, string, string, string, boolean | undefined]> = [
   ['sandboxes in 4 GiB (from RSS)', String(figures.fitIn4GiB), '', '', undefined],
 ];
 console.log(
-  `\nSandbox bench — driver ${driver.name}, ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(1)}, Node ${process.versions.node}\n`,
+  `\nSandbox bench — driver ${driver.name}, ${cpus().length} CPUs, load ${loadBefore.toFixed(1)} before / ${loadAfter.toFixed(1)} after, Node ${process.versions.node}\n`,
 );
 console.log(
   formatTable(
@@ -110,7 +140,7 @@ const run = {
   bench: 'sandbox',
   at: new Date().toISOString(),
   driver: driver.name,
-  host: { cpus: cpus().length, loadavg1: loadavg()[0], node: process.versions.node },
+  host: { cpus: cpus().length, loadavg1: loadAfter, loadavg1Before: loadBefore, node: process.versions.node },
   settings,
   figures,
   targets: { coldStartMs: 1000, warmAcquireMs: 50, cellRttMs: 5, idleRssMb: 75, talkColdStartMs: 4100 },

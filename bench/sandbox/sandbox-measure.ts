@@ -1,10 +1,21 @@
 // The sandbox figures, each measured through the lifecycle manager (the path a tool call takes), on the driver
 // given. Every loop is bounded in count; the caller bounds the whole run in time.
+// The trivial-cell round trip is taken layer by layer, so a slow figure says where its time goes: what the kernel
+// itself reports (busy → idle), the kernel client alone, the manager, MCP over an in-memory transport (the protocol
+// and the tool handler, no I/O) and MCP over Streamable HTTP with the official SDK client (what `rampart start`
+// serves). The layers are sampled in rounds, one cell each in rotating order, so load from elsewhere on the host
+// hits every layer alike instead of whichever happened to run during a busy minute.
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openStore } from '@rampart/store';
 import {
+  createNotebookMcpServer,
   createSandboxManager,
   DEFAULT_SANDBOX_LIMITS,
+  startNotebookHttpServer,
   treeRssBytes,
   type SandboxDriver,
   type SandboxManager,
@@ -13,12 +24,22 @@ import { summarize, type SampleSummary } from '../lib/summarize-samples.js';
 
 /** Everything the sandbox bench reports. */
 export interface SandboxFigures {
+  /** A new thread without a warm pool: the call until the first result of `1+1`. */
   coldStartMs: SampleSummary;
+  /** The driver's part of a cold start: driver.start() until the kernel answers (no store, no cell). */
+  coldDriverStartMs: SampleSummary;
   warmAcquireMs: SampleSummary;
   warmFirstResultMs: SampleSummary;
+  /** Trivial cell through the manager (runCell). */
   cellRttMs: SampleSummary;
-  /** The same cell straight through the kernel client, without the manager: what the manager adds is the gap. */
+  /** The same cell straight through the kernel client, without the manager. */
   rawCellRttMs: SampleSummary;
+  /** What the kernel reports it spent on that cell (its busy → idle stamps). */
+  kernelCellMs: SampleSummary;
+  /** notebook_run_cell through an MCP client and server linked in memory. */
+  mcpMemoryCellRttMs: SampleSummary;
+  /** notebook_run_cell through the official SDK client over Streamable HTTP on loopback. */
+  mcpHttpCellRttMs: SampleSummary;
   idleRssMb: SampleSummary;
   fitIn4GiB: number;
 }
@@ -27,11 +48,13 @@ export interface SandboxFigures {
 export interface SandboxBenchSettings {
   coldStarts: number;
   warmAcquires: number;
+  /** Rounds of the layered round trip (one cell per layer per round). */
   cells: number;
   idleSettleMs: number;
 }
 
 const CELL = { timeoutMs: 30_000 };
+const WARMUP_ROUNDS = 5;
 
 async function withManager<T>(
   driver: SandboxDriver,
@@ -51,6 +74,22 @@ async function withManager<T>(
   }
 }
 
+async function mcpClient(transport: Parameters<Client['connect']>[0]): Promise<Client> {
+  const client = new Client({ name: 'rampart-bench', version: '1' });
+  await client.connect(transport);
+  return client;
+}
+
+async function callCell(client: Client): Promise<void> {
+  const result = (await client.callTool({
+    name: 'notebook_run_cell',
+    arguments: { code: '1+1', description: 'bench' },
+  })) as CallToolResult;
+  const first = result.content[0];
+  if (result.isError === true || first?.type !== 'text' || first.text !== '2')
+    throw new Error(`unexpected MCP result: ${JSON.stringify(result).slice(0, 200)}`);
+}
+
 /** Runs every measurement in turn (never two at once, so they do not compete for the CPU). */
 export async function measureSandbox(
   driver: SandboxDriver,
@@ -58,6 +97,15 @@ export async function measureSandbox(
   settings: SandboxBenchSettings,
   progress: (line: string) => void,
 ): Promise<SandboxFigures> {
+  const rawSpec = (id: string) => ({
+    sandboxId: id,
+    threadId: id,
+    userId: 'bench',
+    workDir: join(root, `work-${id}`),
+    limits: DEFAULT_SANDBOX_LIMITS,
+    env: {},
+  });
+
   // Cold start: a new thread with no warm pool, from the call to the first result of `1+1`.
   const cold = await withManager(driver, root, 'cold', 0, async (manager) => {
     const samples: number[] = [];
@@ -70,6 +118,14 @@ export async function measureSandbox(
     }
     return samples;
   });
+  const coldDriver: number[] = [];
+  for (let i = 0; i < settings.coldStarts; i++) {
+    const started = performance.now();
+    const sandbox = await driver.start(rawSpec(`bench-cold-${i}`));
+    coldDriver.push(performance.now() - started);
+    await sandbox.stop();
+  }
+  progress(`driver starts: ${coldDriver.map((x) => x.toFixed(0)).join(' ')} ms`);
 
   // Warm acquire: the pool is refilled (outside the timing) before each new thread takes one.
   const warm = await withManager(driver, root, 'warm', 2, async (manager) => {
@@ -86,50 +142,74 @@ export async function measureSandbox(
     }
     progress(`warm acquires: ${acquire.map((x) => x.toFixed(1)).join(' ')} ms`);
 
-    // Round trip of a trivial cell on a bound sandbox, including the manager's bookkeeping.
-    const cells: number[] = [];
-    for (let i = 0; i < 5; i++) await manager.runCell('warm-0', '1+1', CELL);
-    for (let i = 0; i < settings.cells; i++) {
-      const started = performance.now();
-      await manager.runCell('warm-0', '1+1', CELL);
-      cells.push(performance.now() - started);
+    // The layered round trip, on warm-0 for the manager and MCP layers and on a sandbox straight from the driver
+    // for the kernel client.
+    const raw = await driver.start(rawSpec('bench-raw'));
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const server = createNotebookMcpServer({ manager, threadId: 'warm-0' });
+    await server.connect(serverSide);
+    const memory = await mcpClient(clientSide);
+    const http = await startNotebookHttpServer({ manager });
+    const overHttp = await mcpClient(
+      new StreamableHTTPClientTransport(new URL(`${http.url}/threads/warm-0/mcp`)),
+    );
+    const layers = {
+      raw: [] as number[],
+      kernel: [] as number[],
+      manager: [] as number[],
+      memory: [] as number[],
+      http: [] as number[],
+    };
+    const arms: Array<[keyof typeof layers, () => Promise<void>]> = [
+      [
+        'raw',
+        async () => {
+          const result = await raw.kernel.execute('1+1', CELL);
+          if (result.kernelMs !== undefined) layers.kernel.push(result.kernelMs);
+        },
+      ],
+      ['manager', async () => void (await manager.runCell('warm-0', '1+1', CELL))],
+      ['memory', () => callCell(memory)],
+      ['http', () => callCell(overHttp)],
+    ];
+    try {
+      for (let round = 0; round < WARMUP_ROUNDS + settings.cells; round++) {
+        for (let k = 0; k < arms.length; k++) {
+          const [name, arm] = arms[(round + k) % arms.length] as (typeof arms)[number];
+          const started = performance.now();
+          await arm();
+          if (round >= WARMUP_ROUNDS) layers[name].push(performance.now() - started);
+        }
+      }
+      layers.kernel.splice(0, layers.kernel.length - settings.cells);
+    } finally {
+      await memory.close();
+      await overHttp.close();
+      await server.close();
+      await http.close();
+      await raw.stop();
     }
-    progress(`cells: p50 ${summarize(cells).p50.toFixed(2)} ms`);
+    progress(
+      `cells p50: kernel ${summarize(layers.kernel).p50.toFixed(2)}, client ${summarize(layers.raw).p50.toFixed(2)}, manager ${summarize(layers.manager).p50.toFixed(2)}, MCP in-memory ${summarize(layers.memory).p50.toFixed(2)}, MCP HTTP ${summarize(layers.http).p50.toFixed(2)} ms`,
+    );
 
     // Idle RSS of each bound sandbox's whole process tree, after it has settled.
     await new Promise((r) => setTimeout(r, settings.idleSettleMs));
     for (const sandbox of manager.localSandboxes()) rss.push(treeRssBytes(sandbox.pid) / (1024 * 1024));
-    return { acquire, first, cells, rss };
+    return { acquire, first, layers, rss };
   });
-
-  // The kernel client alone, on a sandbox started straight from the driver.
-  const raw: number[] = [];
-  const sandbox = await driver.start({
-    sandboxId: 'bench-raw',
-    threadId: 'bench-raw',
-    userId: 'bench',
-    workDir: join(root, 'work-raw'),
-    limits: DEFAULT_SANDBOX_LIMITS,
-    env: {},
-  });
-  try {
-    for (let i = 0; i < 5; i++) await sandbox.kernel.execute('1+1', CELL);
-    for (let i = 0; i < settings.cells; i++) {
-      const started = performance.now();
-      await sandbox.kernel.execute('1+1', CELL);
-      raw.push(performance.now() - started);
-    }
-  } finally {
-    await sandbox.stop();
-  }
 
   const idleRssMb = summarize(warm.rss);
   return {
     coldStartMs: summarize(cold),
+    coldDriverStartMs: summarize(coldDriver),
     warmAcquireMs: summarize(warm.acquire),
     warmFirstResultMs: summarize(warm.first),
-    cellRttMs: summarize(warm.cells),
-    rawCellRttMs: summarize(raw),
+    cellRttMs: summarize(warm.layers.manager),
+    rawCellRttMs: summarize(warm.layers.raw),
+    kernelCellMs: summarize(warm.layers.kernel),
+    mcpMemoryCellRttMs: summarize(warm.layers.memory),
+    mcpHttpCellRttMs: summarize(warm.layers.http),
     idleRssMb,
     fitIn4GiB: Math.floor(4096 / idleRssMb.p50),
   };

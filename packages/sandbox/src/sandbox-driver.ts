@@ -45,6 +45,11 @@ export interface CellResult {
   /** True when the kernel had to be restarted (e.g. the cell ignored an interrupt): variables are lost. */
   kernelRestarted: boolean;
   durationMs: number;
+  /**
+   * What the kernel itself spent on the request: from its busy to its idle status, by the stamps it put on them
+   * (same host clock). durationMs minus this is transport and client; absent when a status went missing.
+   */
+  kernelMs?: number;
 }
 
 /** A live kernel inside a sandbox, spoken to over the Jupyter messaging protocol. */

@@ -128,6 +128,18 @@ describe('kernel behaviour', () => {
     assert.match(error?.traceback.join('\n') ?? '', /raise ValueError\("boom"\)/);
   });
 
+  test('the cell right after a failing one runs (no abort window)', async () => {
+    // ipykernel aborts requests queued behind a failed one when asked to stop on error; the next cell is sent the
+    // moment the failure's idle status arrives, so any abort window would swallow it. Many tries make a race show.
+    await run(a, 'ran = 0');
+    for (let i = 0; i < 30; i++) {
+      assert.equal((await run(a, '1/0')).status, 'error');
+      const next = await run(a, 'ran += 1\nran');
+      assert.equal(next.status, 'ok', `try ${i}: ${JSON.stringify(next.outputs)}`);
+      assert.equal(next.outputs[0]?.data['text/plain'], String(i + 1));
+    }
+  });
+
   test('a timeout interrupts the cell and the kernel survives', async () => {
     await run(a, 'kept = "still here"');
     const result = await run(a, 'while True: pass', 800);

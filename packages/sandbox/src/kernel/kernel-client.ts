@@ -61,6 +61,15 @@ class SerialSender {
   }
 }
 
+/** How soon kernel_info is repeated while the kernel answers on shell but its iopub is not heard yet. */
+const READY_REPEAT_MS = 10;
+
+/**
+ * How often a socket retries connecting (libzmq's default is 100 ms). The kernel binds its ipc sockets some
+ * 100-300 ms after it is spawned, and every retry interval left over is added to the cold start.
+ */
+const RECONNECT_INTERVAL_MS = 10;
+
 /** How long after execute_reply a missing idle status is given up for. */
 const IDLE_GRACE_MS = 3_000;
 
@@ -89,7 +98,12 @@ export class ZmqKernelClient implements KernelClient {
     // protocol requires for input_request routing.
     const routingId = this.#wire.session;
     const dealer = (channel: 'shell' | 'control' | 'stdin' | 'hb', withId: boolean): SerialSender => {
-      const socket = new Dealer({ linger: 0, maxMessageSize, ...(withId ? { routingId } : {}) });
+      const socket = new Dealer({
+        linger: 0,
+        maxMessageSize,
+        reconnectInterval: RECONNECT_INTERVAL_MS,
+        ...(withId ? { routingId } : {}),
+      });
       socket.connect(kernelEndpoint(connection.ipcDir, channel));
       return new SerialSender(socket);
     };
@@ -97,7 +111,7 @@ export class ZmqKernelClient implements KernelClient {
     this.#stdin = dealer('stdin', true);
     this.#control = dealer('control', false);
     this.#hb = dealer('hb', false);
-    this.#iopub = new Subscriber({ linger: 0, maxMessageSize });
+    this.#iopub = new Subscriber({ linger: 0, maxMessageSize, reconnectInterval: RECONNECT_INTERVAL_MS });
     this.#iopub.subscribe();
     this.#iopub.connect(kernelEndpoint(connection.ipcDir, 'iopub'));
     void this.#pump(this.#iopub, (frames) => this.#dispatch(frames, 'iopub'));
@@ -108,22 +122,56 @@ export class ZmqKernelClient implements KernelClient {
   }
 
   /**
-   * Resolves once the kernel answers kernel_info on shell AND its iopub messages reach us. The request is repeated
-   * because a SUB socket misses what is published before its subscription lands (the slow-joiner problem).
+   * Resolves once the kernel answers kernel_info on shell AND its iopub messages reach us. A SUB socket misses what
+   * is published before its subscription lands (the slow-joiner problem), so after a reply without iopub the
+   * request is repeated at once; any of our requests' iopub messages proves the subscription. Before the first reply
+   * the request simply waits in the socket's queue for the kernel to serve it; it is repeated only rarely, in case it
+   * went to a socket that vanished.
    */
   async waitReady(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      signal?.throwIfAborted();
-      this.#throwIfClosed();
-      const answered = await this.#request(
-        'shell',
-        'kernel_info_request',
-        {},
-        Math.min(250, deadline - Date.now()),
-        true,
-      );
-      if (answered) return;
+    let replied = false;
+    let heard = false;
+    let resolveReady!: () => void;
+    let rejectReady!: (error: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    const check = (): void => {
+      if (replied && heard) resolveReady();
+    };
+    const handlers: PendingRequest = {
+      onReply: (message) => {
+        if (message.header.msg_type !== 'kernel_info_reply') return;
+        replied = true;
+        check();
+      },
+      onIopub: () => {
+        heard = true;
+        check();
+      },
+      fail: rejectReady,
+    };
+    const sent: string[] = [];
+    let quietWaitMs = 250;
+    try {
+      for (;;) {
+        this.#throwIfClosed();
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        const message = this.#wire.message('kernel_info_request', {});
+        this.#pending.set(message.header.msg_id, handlers);
+        sent.push(message.header.msg_id);
+        await this.#shell.send(this.#wire.encode(message));
+        const waitMs = replied ? READY_REPEAT_MS : quietWaitMs;
+        if (!replied) quietWaitMs = Math.min(quietWaitMs * 2, 2000);
+        const outcome = await waitUntil(ready, Math.min(waitMs, left), signal);
+        if (outcome === undefined) return;
+        if (outcome === 'interrupted') signal?.throwIfAborted();
+      }
+    } finally {
+      for (const id of sent) this.#pending.delete(id);
     }
     throw new SandboxError(
       'sandbox_start_failed',
@@ -142,7 +190,7 @@ export class ZmqKernelClient implements KernelClient {
   /** Sends interrupt_request on the control channel and waits briefly for interrupt_reply. */
   async interrupt(): Promise<void> {
     this.#throwIfClosed();
-    await this.#request('control', 'interrupt_request', {}, 1000, false);
+    await this.#controlRequest('interrupt_request', {}, 1000);
   }
 
   /** True if the heartbeat channel echoes a ping within timeoutMs. */
@@ -189,6 +237,8 @@ export class ZmqKernelClient implements KernelClient {
     let replyStatus = 'ok';
     let idle = false;
     let replied = false;
+    let busyAt: number | undefined;
+    let idleAt: number | undefined;
     let settle!: () => void;
     let reject!: (error: Error) => void;
     const done = new Promise<void>((resolve, fail) => {
@@ -198,18 +248,25 @@ export class ZmqKernelClient implements KernelClient {
     const check = (): void => {
       if (idle && replied) settle();
     };
+    // stop_on_error false: after a failing cell, ipykernel would abort every execute_request that reaches its queue
+    // before its own "stop aborting" callback runs. Cells are sent one at a time, so the only request it could
+    // abort is the caller's next cell, sent the moment the idle status arrives — which, on a busy host, can beat
+    // that callback: an innocent cell reported as failed without running.
     const message = this.#wire.message('execute_request', {
       code,
       silent: false,
       store_history: true,
       user_expressions: {},
       allow_stdin: false,
-      stop_on_error: true,
+      stop_on_error: false,
     });
     const msgId = message.header.msg_id;
     this.#pending.set(msgId, {
       onIopub: (msg) => {
-        if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
+        if (msg.header.msg_type === 'status' && msg.content.execution_state === 'busy') {
+          busyAt = headerTimeMs(msg.header.date);
+        } else if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
+          idleAt = headerTimeMs(msg.header.date);
           idle = true;
           check();
         } else {
@@ -254,51 +311,48 @@ export class ZmqKernelClient implements KernelClient {
     } finally {
       this.#pending.delete(msgId);
     }
+    if (replyStatus === 'aborted') {
+      // Never expected (stop_on_error is off), but a cell that did not run must not look like one that printed
+      // nothing.
+      const evalue = 'The kernel aborted this cell without running it. Run it again.';
+      collector.add({
+        kind: 'error',
+        data: { 'text/plain': `CellAborted: ${evalue}` },
+        error: { ename: 'CellAborted', evalue, traceback: [] },
+      });
+    }
     return {
       status: stopReason ?? (replyStatus === 'ok' ? 'ok' : 'error'),
       executionCount,
       outputs: collector.finish(),
       kernelRestarted: false,
       durationMs: Date.now() - started,
+      ...(busyAt !== undefined && idleAt !== undefined && idleAt >= busyAt
+        ? { kernelMs: idleAt - busyAt }
+        : {}),
     };
   }
 
-  /**
-   * Sends one request and waits for its reply (and, when `needIopub`, for an iopub message with the same parent).
-   * Resolves false on timeout.
-   */
-  async #request(
-    channel: 'shell' | 'control',
+  /** Sends one request on control and waits for its reply; resolves false on timeout. */
+  async #controlRequest(
     msgType: string,
     content: Record<string, unknown>,
     timeoutMs: number,
-    needIopub: boolean,
   ): Promise<boolean> {
     const message = this.#wire.message(msgType, content);
-    let replied = false;
-    let heard = !needIopub;
     let resolveDone!: () => void;
     let rejectDone!: (error: Error) => void;
     const done = new Promise<void>((resolve, reject) => {
       resolveDone = resolve;
       rejectDone = reject;
     });
-    const check = (): void => {
-      if (replied && heard) resolveDone();
-    };
     this.#pending.set(message.header.msg_id, {
-      onIopub: () => {
-        heard = true;
-        check();
-      },
-      onReply: () => {
-        replied = true;
-        check();
-      },
+      onIopub: () => undefined,
+      onReply: () => resolveDone(),
       fail: rejectDone,
     });
     try {
-      await (channel === 'shell' ? this.#shell : this.#control).send(this.#wire.encode(message));
+      await this.#control.send(this.#wire.encode(message));
       return (await waitUntil(done, Math.max(1, timeoutMs), undefined)) === undefined;
     } finally {
       this.#pending.delete(message.header.msg_id);
@@ -361,6 +415,15 @@ async function waitUntil(
     clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** A header's ISO date as epoch milliseconds with its microseconds kept (Date.parse drops them). */
+function headerTimeMs(date: string): number | undefined {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$/.exec(date);
+  if (match === null) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3] ?? 'Z'}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return seconds + Number(`0.${match[2] ?? '0'}`) * 1000;
 }
 
 /** Turns one iopub message into collected output. */
