@@ -23,3 +23,11 @@ export type {
 } from './loop/agent-run-types.js';
 export { initialCheckpoint } from './loop/agent-run-types.js';
 export { runAgent } from './loop/agent-run-agent.js';
+export { runAgentInMemory, userText } from './loop/agent-run-in-memory.js';
+export type { InMemoryRun, InMemoryRunOptions } from './loop/agent-run-in-memory.js';
+export { nanosToUsd, usdToNanos } from './loop/agent-usd.js';
+export { canonicalArguments, toolCallFingerprint } from './guards/agent-canonical-arguments.js';
+export { ScriptedModel, overloadedError } from './model/agent-scripted-model.js';
+export type { RecordedModelCall, ScriptedTurn } from './model/agent-scripted-model.js';
+export { createMcpToolHost } from './tools/agent-mcp-tool-host.js';
+export type { ConnectableMcpServer, McpServerSource, McpToolHost } from './tools/agent-mcp-tool-host.js';

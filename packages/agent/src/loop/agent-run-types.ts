@@ -196,5 +196,8 @@ export type RunOutcome =
   | { status: 'failed'; checkpoint: RunCheckpoint; code: string; message: string }
   | { status: 'cancelled'; checkpoint: RunCheckpoint };
 
-/** Runs (or resumes) an agent run until done, error or cancel. */
+/**
+ * Runs (or resumes) an agent run until done, error or cancel. If `emit` or `saveCheckpoint` throws, the run stops
+ * at once and runAgent rejects with that error (the runner lost its store or its lease; another worker resumes).
+ */
 export type RunAgent = (input: RunAgentInput, deps: RunAgentDeps) => Promise<RunOutcome>;
