@@ -10,7 +10,9 @@ export type NoticeCode =
   | 'sandbox_restarted'
   | 'duplicate_tool_call'
   | 'tool_blocked'
-  | 'history_pruned';
+  | 'history_pruned'
+  /** A worker died mid-run; another resumed it from the last completed step. */
+  | 'run_resumed';
 
 /** One event of a run, without its sequence number. */
 export type AgentEventBody =

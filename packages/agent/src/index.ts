@@ -31,3 +31,38 @@ export { ScriptedModel, overloadedError } from './model/agent-scripted-model.js'
 export type { RecordedModelCall, ScriptedTurn } from './model/agent-scripted-model.js';
 export { createMcpToolHost } from './tools/agent-mcp-tool-host.js';
 export type { ConnectableMcpServer, McpServerSource, McpToolHost } from './tools/agent-mcp-tool-host.js';
+export { startAgentRuntime } from './runs/start-agent-runtime.js';
+export type { AgentRuntime, AgentRuntimeOptions } from './runs/start-agent-runtime.js';
+export { createRunService } from './runs/run-service.js';
+export type { PostMessageResult, RunService, RunServiceOptions, ThreadsCaller } from './runs/run-service.js';
+export { createRunExecutor, CANCELLED_EVENT_BODY } from './runs/run-executor.js';
+export type {
+  AgentFactory,
+  RunAgentSetup,
+  RunExecution,
+  RunExecutor,
+  RunExecutorOptions,
+  RunIdentity,
+  RunLog,
+} from './runs/run-executor.js';
+export { startRunWorker } from './runs/run-worker.js';
+export type { RunWorker, RunWorkerOptions } from './runs/run-worker.js';
+export type { RunQueue } from './runs/run-queue.js';
+export { createInProcessRunQueue } from './runs/in-process-run-queue.js';
+export type { InProcessRunQueueOptions } from './runs/in-process-run-queue.js';
+export { createBullmqRunQueue } from './runs/bullmq-run-queue.js';
+export type { BullmqRunQueueOptions } from './runs/bullmq-run-queue.js';
+export { createInProcessRunSignals } from './runs/run-signals.js';
+export type { RunSignals } from './runs/run-signals.js';
+export { createRedisRunSignals } from './runs/redis-run-signals.js';
+export type { RedisRunSignalsOptions } from './runs/redis-run-signals.js';
+export { LeaseLostError } from './runs/run-event-writer.js';
+export { createThreadsRoutes } from './http/threads-routes.js';
+export type {
+  ThreadsAuthenticate,
+  ThreadsPrincipal,
+  ThreadsRoutes,
+  ThreadsRoutesOptions,
+} from './http/threads-routes.js';
+export { ThreadsApiError } from './http/threads-api-error.js';
+export type { ThreadsApiErrorCode } from './http/threads-api-error.js';

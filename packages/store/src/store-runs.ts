@@ -5,7 +5,7 @@
 //   fencing version bumped so the previous holder's checkpoint writes fail.
 // - saveCheckpoint: compare-and-swap on (worker, version).
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { appendNextEventIn } from './store-run-events.js';
+import { appendNextEventIn, type NewRunEvent } from './store-run-events.js';
 import { appendMessagesIn, toMessageRecord, type MessageRecord, type NewMessage } from './store-messages.js';
 import type { StoreDatabase } from './store-schema.js';
 import type { RunsTable, RunStatus } from './store-schema-agent.js';
@@ -55,11 +55,13 @@ export interface RunLease {
   workerId: string;
 }
 
-/** How a run ended, and the messages it adds to its thread (written in the same transaction). */
+/** How a run ended, the messages it adds to its thread and its final events (all in one transaction). */
 export interface FinishRun extends RunLease {
   status: 'completed' | 'failed' | 'cancelled';
   error?: { code: string; message: string };
   messages: NewMessage[];
+  /** The stream's last events (`done`/`error`): a client that sees them finds the run and thread final. */
+  events?: NewRunEvent[];
   now: number;
 }
 
@@ -269,6 +271,20 @@ export function runQueries(db: Kysely<StoreDatabase>): RunQueries {
           .executeTakeFirst();
         if (row === undefined) return false;
         await appendMessagesIn(trx, row.thread_id, f.messages, f.now);
+        const events = f.events ?? [];
+        if (events.length > 0)
+          await trx
+            .insertInto('run_events')
+            .values(
+              events.map((e) => ({
+                run_id: f.runId,
+                seq: e.seq,
+                type: e.type,
+                body_json: e.bodyJson,
+                at: e.at,
+              })),
+            )
+            .execute();
         return true;
       });
     },
