@@ -27,6 +27,7 @@ import { createUpstreamTransport, type UpstreamTransport } from './transport/ups
 import { createRequestAuthenticator } from './tenancy/authenticate-request.js';
 import type { GatewayTenancy } from './tenancy/gateway-tenancy.js';
 import { TenancyRouteResolver } from './tenancy/tenancy-route-resolver.js';
+import { handleAdminRoute, type AdminApi } from './admin/handle-admin-route.js';
 import { CircuitBreakerRegistry, systemClock, type Clock, type Random } from '@rampart/resilience';
 import { InProcessStateStore, type StateStore } from '@rampart/state';
 
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   random?: Random;
   /** Virtual keys and team credentials (createTenancy). Required unless config.auth.required is false. */
   tenancy?: GatewayTenancy;
+  /** The admin API under /admin/v1 (token + tenancy); absent: those routes answer 404. */
+  admin?: AdminApi;
   /** Routes of other packages (the agent's threads API), tried in order before the 404. */
   extraRoutes?: readonly ExtraRoute[];
 }
@@ -125,6 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && incomingId.length <= 128 ? incomingId : randomUUID();
     const path = req.url?.split('?', 1)[0] ?? '/';
+    if (path.startsWith('/admin/')) return handleAdminRoute(options.admin, req, res, requestId, logger);
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'POST /v1/chat/completions':
