@@ -13,6 +13,28 @@ export {
 export type { Environment } from './config/load-gateway-config.js';
 export { DEFAULT_MODEL_CATALOG } from './config/default-model-catalog.js';
 export { createLogger } from './observability/logger.js';
+export { createTenancy } from './tenancy/tenancy-service.js';
+export type {
+  CreatedKey,
+  CredentialSecrets,
+  CredentialView,
+  KeyChanges,
+  KeyView,
+  NewKey,
+  Tenancy,
+  TenancyOptions,
+  TeamView,
+  UserView,
+} from './tenancy/tenancy-service.js';
+export { bootstrapTenancy } from './tenancy/tenancy-bootstrap.js';
+export { KeyDirectory, KEYS_TOPIC } from './tenancy/tenancy-key-directory.js';
+export { TenancyError } from './tenancy/tenancy-errors.js';
+export type { TenancyErrorCode } from './tenancy/tenancy-errors.js';
+export { resolveAdminToken, resolveMasterKey } from './tenancy/tenancy-local-secrets.js';
+export type { LocalSecret } from './tenancy/tenancy-local-secrets.js';
+export type { GatewayTenancy } from './tenancy/gateway-tenancy.js';
+export type { Endpoint, KeyScopes, Limits, Principal } from './tenancy/principal.js';
+export type { AdminApi, AdminExtraRoute } from './admin/handle-admin-route.js';
 export type { Logger } from './observability/logger.js';
 export { createUpstreamTransport } from './transport/upstream-transport.js';
 export type { UpstreamTransport, UpstreamHttpResponse } from './transport/upstream-transport.js';

@@ -1,18 +1,24 @@
 // `rampart start`: one process running the gateway. With no provider credentials anywhere it starts the
 // provider simulators in-process and says so loudly, so a new user sees the whole platform work.
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  bootstrapTenancy,
   ConfigError,
   configFromEnvironment,
   createGateway,
+  createTenancy,
+  resolveAdminToken,
+  resolveMasterKey,
   createLogger,
   loadGatewayConfigFile,
   simulatedConfig,
   type Environment,
   type GatewayConfig,
 } from '@rampart/gateway';
+import { InProcessStateStore, RedisStateStore, type StateStore } from '@rampart/state';
+import { openStore } from '@rampart/store';
 import { startSimulator } from '@rampart/simulator';
 import { startNotebooks } from './start-notebooks.js';
 
@@ -27,6 +33,7 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
       config: { type: 'string' },
       'mcp-port': { type: 'string' },
       'no-notebooks': { type: 'boolean' },
+      'no-auth': { type: 'boolean' },
     },
     strict: true,
   });
@@ -58,9 +65,34 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     ]);
   }
 
+  if (values['no-auth']) config = { ...config, auth: { required: false } };
+  // Durable store (SQLite in the data dir, or DATABASE_URL) and shared state (in-process, or REDIS_URL).
+  const store = await openStore({ url: env.DATABASE_URL ?? join(dataDir, 'rampart.db') });
+  const state: StateStore = env.REDIS_URL
+    ? new RedisStateStore({ url: env.REDIS_URL })
+    : new InProcessStateStore();
+  const masterKey = await resolveMasterKey(env, dataDir);
+  const adminToken = await resolveAdminToken(env, dataDir);
+  if (masterKey.source === 'generated')
+    process.stdout.write(
+      `generated the credential master key into ${masterKey.path} (mode 0600): back it up\n`,
+    );
+  const tenancy = createTenancy({
+    store,
+    state,
+    masterKey: masterKey.value,
+    config,
+    onError: (err, during) => logger.warn({ err }, `tenancy: ${during} failed`),
+  });
+  await tenancy.start();
+  const firstKey = await bootstrapTenancy(tenancy);
+
   const gateway = createGateway({
     config,
     logger,
+    state,
+    tenancy,
+    admin: { token: adminToken.value, tenancy },
     healthExtras: () => ({ simulatedProviders: simulator !== undefined }),
   });
   const url = await gateway.listen(port, host);
@@ -83,21 +115,40 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
       'url' in notebooks
         ? `  notebook MCP (notebook_run_cell): ${notebooks.url}  (thread by x-rampart-thread-id or /threads/<id>/mcp)`
         : `  notebook MCP: NOT STARTED: ${notebooks.unavailable}`,
+      `  admin API: ${url}/admin/v1  (token: ${adminToken.source === 'env' ? 'RAMPART_ADMIN_TOKEN' : adminToken.path})`,
+      config.auth.required
+        ? '  auth: virtual keys required (rampart keys create …)'
+        : '  auth: OFF (--no-auth)',
       `  try: curl -N ${url}/v1/chat/completions -H 'content-type: application/json' \\`,
+      `         -H "authorization: Bearer ${firstKey?.secret ?? '$RAMPART_KEY'}" \\`,
       `         -d '{"model":"${someModel}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`,
       '',
     ].join('\n'),
   );
 
+  if (firstKey) firstStartBanner(firstKey.secret, adminToken.value);
+
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     if ('close' in notebooks) await notebooks.close();
     await gateway.close();
+    await tenancy.close();
+    await state.close();
+    await store.close();
     await simulator?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+// Printed once: the first key is stored only as a hash, the admin token sits in its 0600 file.
+function firstStartBanner(secret: string, adminToken: string): void {
+  banner([
+    'FIRST START: created team "default", user "developer" and this virtual key (shown once):',
+    `  ${secret}`,
+    `admin token (for rampart teams|users|credentials|keys): ${adminToken}`,
+  ]);
 }
 
 function banner(lines: string[]): void {
