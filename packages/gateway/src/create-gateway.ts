@@ -17,6 +17,9 @@ import { sendJson } from './http/send-json.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createPriceBook } from './pricing/price-book.js';
+import { UsageMetering, type UsageMeteringOptions } from './ledger/usage-metering.js';
+import { resolveWebhookSecrets } from './webhooks/webhook-config-schema.js';
+import type { Store } from '@rampart/store';
 import { priceOverrides } from './pricing/pricing-config-schema.js';
 import { PromptCacheService } from './prompt-cache/prompt-cache-service.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
@@ -46,6 +49,15 @@ export interface GatewayOptions {
   tenancy?: GatewayTenancy;
   /** The admin API under /admin/v1 (token + tenancy); absent: those routes answer 404. */
   admin?: AdminApi;
+  /** The durable store: with it every request that reaches an upstream is recorded in the usage ledger. */
+  store?: Store;
+  /** Tuning of the ledger's group commit, heartbeat and reconciliation (tests shorten them). */
+  ledger?: Pick<
+    UsageMeteringOptions,
+    'flushMs' | 'heartbeatMs' | 'deadAfterMs' | 'reconcileMs' | 'webhookPollMs' | 'instanceId'
+  >;
+  /** Where `env:NAME` webhook secrets are read (default process.env). */
+  env?: Record<string, string | undefined>;
   /** Routes of other packages (the agent's threads API), tried in order before the 404. */
   extraRoutes?: readonly ExtraRoute[];
 }
@@ -57,6 +69,8 @@ export interface Gateway {
   breakers: CircuitBreakerRegistry;
   /** Starts listening; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** Limits, budgets, ledger and webhooks. */
+  metering: UsageMetering;
   close(): Promise<void>;
 }
 
@@ -99,11 +113,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(config.breaker.open_ms !== undefined ? { openMs: config.breaker.open_ms } : {}),
   });
   const metrics = new GatewayMetrics();
-  const promptCache = new PromptCacheService(
-    config.prompt_cache,
-    createPriceBook(priceOverrides(config.pricing)),
-    metrics,
-  );
+  const prices = createPriceBook(priceOverrides(config.pricing));
+  const promptCache = new PromptCacheService(config.prompt_cache, prices, metrics);
+  const metering = new UsageMetering({
+    state,
+    prices,
+    logger,
+    webhooks: resolveWebhookSecrets(config.webhooks, options.env ?? process.env),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...options.ledger,
+  });
   const auth = createRequestAuthenticator(options.tenancy, config.auth.required);
   const routes = new TenancyRouteResolver(
     new RouteResolver(resolver, config.routes),
@@ -121,6 +141,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     promptCache,
     maxBodyBytes: config.server.maxBodyBytes,
+    metering,
   };
   const health = createHealthRoute(registry, options.healthExtras);
 
@@ -188,8 +209,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     server,
     metrics,
     breakers,
+    metering,
     async listen(port = 0, host = '127.0.0.1') {
       await breakers.start();
+      await metering.start();
       await deps.executor.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -205,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await metering.close();
       await breakers.close();
       await deps.executor.close();
       await transport.close();

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { routeConfigSchema } from '../routing/strategy-config-schema.js';
 import { pricingConfigSchema } from '../pricing/pricing-config-schema.js';
+import { webhooksConfigSchema } from '../webhooks/webhook-config-schema.js';
 import { promptCacheConfigSchema } from '../prompt-cache/prompt-cache-config-schema.js';
 
 /** A secret: a literal, or `env:NAME` to read it from the environment at start-up (preferred). */
@@ -113,6 +114,7 @@ export const gatewayConfigSchema = z
       .prefault({})
       .describe('Prompt-cache breakpoints and canonical tool results (Anthropic and Bedrock targets)'),
     pricing: pricingConfigSchema.prefault({}).describe('Price overrides (USD per million tokens) by model'),
+    webhooks: webhooksConfigSchema,
     auth: z
       .object({
         required: z

@@ -19,6 +19,9 @@ import type { Endpoint, Principal } from '../tenancy/principal.js';
 import type { TenancyRouteResolver } from '../tenancy/tenancy-route-resolver.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
 import { readJsonBody } from './read-json-body.js';
+import { LimitExceededError } from '../limits/limit-exceeded-error.js';
+import { tagUpstreamRequests } from '../ledger/tag-upstream-requests.js';
+import { threadIdOf, type MeteredRequest, type UsageMetering } from '../ledger/usage-metering.js';
 import { sendJson } from './send-json.js';
 
 /** What the chat routes need from the gateway. */
@@ -34,6 +37,8 @@ export interface ChatRouteDeps {
   metrics: GatewayMetrics;
   promptCache: PromptCacheService;
   maxBodyBytes: number;
+  /** Limits, budgets and the usage ledger (absent: none of them). */
+  metering?: UsageMetering;
 }
 
 /** A format-specific check of the raw request before decoding (e.g. Anthropic's version rules). */
@@ -66,6 +71,7 @@ export async function handleChatRoute<Options>(
   let failure: RampartError | undefined;
   // The authenticated caller (undefined when auth is off): limits, budgets and the ledger read it from here.
   let principal: Principal | undefined;
+  let metered: MeteredRequest | undefined;
   try {
     principal = await deps.auth.authenticate(req.headers, inbound.endpoint);
     const body = await readJsonBody(req, deps.maxBodyBytes);
@@ -78,19 +84,31 @@ export async function handleChatRoute<Options>(
       typeof header === 'string' ? header : undefined,
       principal,
     );
+    // Admission (limits, budgets) and the durable pending row, before any upstream call.
+    metered = await deps.metering?.begin({
+      principal,
+      endpoint: inbound.endpoint,
+      request,
+      route,
+      requestId,
+      clientChoseRequestId: req.headers['x-request-id'] === requestId,
+      threadId: threadIdOf(req.headers['x-rampart-thread-id']),
+    });
+    const transport = tagUpstreamRequests(deps.transport, metered?.ledgerId ?? requestId);
     const deadline =
       route.deadlineMs === undefined
         ? Deadline.none({ clock: deps.clock, signal: abort.signal })
         : Deadline.after(route.deadlineMs, { clock: deps.clock, signal: abort.signal });
     run = { deadline, attempts: [] };
-    const cacheFor = promptCacheScope(deps.promptCache, req.headers);
+    const scope = promptCacheScope(deps.promptCache, req.headers);
+    const cacheFor = metered ? metered.meter.wrap(scope) : scope;
     try {
       if (!request.stream) {
         const result = await deps.executor.run(
           route.root,
           request,
           (leaf, leafRequest, signal) =>
-            completeOnce(deps.transport, leafRequest, leaf.candidate, signal, cacheFor(leaf.candidate)),
+            completeOnce(transport, leafRequest, leaf.candidate, signal, cacheFor(leaf.candidate)),
           run,
         );
         served = result.leaf;
@@ -101,7 +119,7 @@ export async function handleChatRoute<Options>(
           transparencyHeaders(requestId, result.leaf, run.attempts),
         );
       } else {
-        const attempt = primedAttempt(deps, route, cacheFor);
+        const attempt = primedAttempt({ ...deps, transport }, route, cacheFor);
         const result = await deps.executor.run(route.root, request, attempt, run);
         served = result.leaf;
         const routeRun = run;
@@ -129,12 +147,22 @@ export async function handleChatRoute<Options>(
       const headers = run
         ? transparencyHeaders(requestId, undefined, run.attempts)
         : { 'x-request-id': requestId };
-      sendJson(res, encoded.status, encoded.body, { ...encoded.headers, ...headers });
+      const limitHeaders = failure instanceof LimitExceededError ? failure.headers : {};
+      sendJson(res, encoded.status, encoded.body, { ...encoded.headers, ...headers, ...limitHeaders });
     } else if (!res.writableEnded) {
       res.end();
     }
   }
   finish(deps, req, res, requestId, startedAt, request, run?.attempts ?? [], served, failure, principal);
+  if (metered)
+    deps.metering?.end(metered, {
+      attempts: run?.attempts ?? [],
+      served,
+      httpStatus: res.statusCode,
+      errorCode: failure?.code,
+      streamed: request?.stream === true,
+      clientGone: abort.signal.aborted,
+    });
 }
 
 function primedAttempt(

@@ -1,0 +1,120 @@
+// Group commit for the ledger: pending rows and finished records queue up and go to the store together, one
+// transaction every few milliseconds (or as soon as the previous one ends), so a busy gateway writes hundreds of
+// requests per transaction instead of one each. Callers that need durability (the pending row, before the first
+// upstream call) await their item; records are not awaited on the request path. A failed commit is retried with
+// its items; pending rows fail their waiters so the request is refused rather than run unrecorded.
+import type { LedgerBatch, LedgerEntry, PendingUsageRow } from '@rampart/store';
+
+/** Where batches go (Store.usageRecords.commit). */
+export type LedgerCommit = (batch: LedgerBatch) => Promise<string[]>;
+
+/** Tuning of the group commit. */
+export interface LedgerWriterOptions {
+  /** Longest an item waits for company before its batch is written (default 5 ms). */
+  flushMs?: number;
+  /** Items per transaction at most (default 1000). */
+  maxBatch?: number;
+  /** Told of commit failures (the writer retries records itself). */
+  onError?: (error: unknown) => void;
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** Batches ledger writes. One per gateway process. */
+export class LedgerWriter {
+  readonly #commit: LedgerCommit;
+  readonly #flushMs: number;
+  readonly #maxBatch: number;
+  readonly #onError: (error: unknown) => void;
+  #pending: Array<{ row: PendingUsageRow; waiter: Waiter<void> }> = [];
+  #entries: Array<{ entry: LedgerEntry; waiter: Waiter<boolean> }> = [];
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> | undefined;
+  #failures = 0;
+
+  constructor(commit: LedgerCommit, options: LedgerWriterOptions = {}) {
+    this.#commit = commit;
+    this.#flushMs = options.flushMs ?? 5;
+    this.#maxBatch = options.maxBatch ?? 1000;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Resolves once the pending row is committed. */
+  addPending(row: PendingUsageRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ row, waiter: { resolve, reject } });
+      this.#schedule();
+    });
+  }
+
+  /** Resolves once the record is committed: true if it was new, false if the request was already recorded. */
+  addRecord(entry: LedgerEntry): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#entries.push({ entry, waiter: { resolve, reject } });
+      this.#schedule();
+    });
+  }
+
+  /** Items waiting or being written. */
+  get backlog(): number {
+    return this.#pending.length + this.#entries.length;
+  }
+
+  /** Writes everything queued now; resolves when the queue is empty (or after repeated failures). */
+  async drain(): Promise<void> {
+    for (let tries = 0; tries < 20; tries++) {
+      if (this.#timer) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
+      await this.#inFlight;
+      if (this.backlog === 0) return;
+      await this.#flush();
+    }
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#inFlight) return;
+    const delay = this.#failures === 0 ? this.#flushMs : Math.min(5_000, 50 * 2 ** this.#failures);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#flush();
+    }, delay);
+  }
+
+  #flush(): Promise<void> {
+    if (this.#inFlight) return this.#inFlight;
+    const pending = this.#pending.splice(0, this.#maxBatch);
+    const entries = this.#entries.splice(0, Math.max(0, this.#maxBatch - pending.length));
+    if (pending.length === 0 && entries.length === 0) return Promise.resolve();
+    this.#inFlight = this.#commit({
+      pending: pending.map((p) => p.row),
+      entries: entries.map((e) => e.entry),
+    })
+      .then(
+        (inserted) => {
+          this.#failures = 0;
+          const fresh = new Set(inserted);
+          for (const p of pending) p.waiter.resolve();
+          for (const e of entries) e.waiter.resolve(fresh.has(e.entry.record.requestId));
+        },
+        (error: unknown) => {
+          this.#failures++;
+          this.#onError(error);
+          for (const p of pending) p.waiter.reject(error);
+          // Records go back to the front of the queue: their pending rows stay until they are written.
+          this.#entries.unshift(...entries);
+        },
+      )
+      .finally(() => {
+        this.#inFlight = undefined;
+        // What queued during the commit is its own batch already: write it now, unless the store is failing.
+        if (this.backlog > 0 && this.#failures === 0) void this.#flush();
+        else if (this.backlog > 0) this.#schedule();
+      });
+    return this.#inFlight;
+  }
+}

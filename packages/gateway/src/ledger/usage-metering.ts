@@ -1,0 +1,440 @@
+// The cost side of a request, end to end: estimate and admit it against the caller's limits and budgets, write
+// its pending row before the first upstream call, meter every call's usage, and when it ends settle the budgets
+// to the actual spend and write exactly one usage record (with its webhook outbox rows) in the group commit.
+// Also this process's heartbeat, and the reconciler that turns pending rows of dead gateways into `interrupted`
+// records with the estimate as usage. Order and seams: docs/TENANCY.md.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ChatRequest, Usage } from '@rampart/spec';
+import type { StateStore } from '@rampart/state';
+import type { PendingUsageRow, Store, UsageRecord, UsageStatus } from '@rampart/store';
+import type { Logger } from '../observability/logger.js';
+import type { PriceBook } from '../pricing/price-book.js';
+import type { CompiledRoute, RouteLeaf } from '../routing/compile-route.js';
+import type { RouteAttempt } from '../routing/route-attempt.js';
+import type { Endpoint, Principal } from '../tenancy/principal.js';
+import { usageWebhookRows } from '../webhooks/webhook-outbox-rows.js';
+import type { WebhookEndpointConfig } from '../webhooks/webhook-config-schema.js';
+import { WebhookWorker } from '../webhooks/webhook-worker.js';
+import { estimateRequest, type RequestEstimate } from '../limits/estimate-request.js';
+import { RequestLimiter, type Admission, type BudgetReservation } from '../limits/request-limiter.js';
+import { LedgerWriter } from './ledger-writer.js';
+import { RequestMeter } from './request-meter.js';
+
+/** Options of the metering service. */
+export interface UsageMeteringOptions {
+  state: StateStore;
+  prices: PriceBook;
+  logger: Logger;
+  /** The ledger; without it limits still apply but nothing is recorded. */
+  store?: Store;
+  /** Webhook endpoints (secrets resolved). */
+  webhooks?: readonly WebhookEndpointConfig[];
+  instanceId?: string;
+  now?: () => number;
+  random?: () => number;
+  /** Group commit delay (default 5 ms). */
+  flushMs?: number;
+  /** Heartbeat period (default 1 s). */
+  heartbeatMs?: number;
+  /** A gateway whose heartbeat is older than this is dead (default 10 s). */
+  deadAfterMs?: number;
+  /** How often dead gateways' pending rows are looked for (default 5 s). */
+  reconcileMs?: number;
+  /** Outbox poll period (default 500 ms). */
+  webhookPollMs?: number;
+}
+
+/** What the chat route tells metering when a request begins. */
+export interface MeteringStart {
+  principal: Principal | undefined;
+  endpoint: Endpoint;
+  request: ChatRequest;
+  route: CompiledRoute;
+  /** The gateway's request id; the ledger uses it unless the client chose it (then a fresh one). */
+  requestId: string;
+  clientChoseRequestId: boolean;
+  threadId: string | undefined;
+}
+
+/** How a request ended, as the chat route saw it. */
+export interface MeteringEnd {
+  attempts: readonly RouteAttempt[];
+  served: RouteLeaf | undefined;
+  /** The status sent to the client. */
+  httpStatus: number;
+  /** Error code when the request failed before or instead of answering. */
+  errorCode: string | undefined;
+  /** A streamed answer ended without its finish (cut, with the error event sent). */
+  streamed: boolean;
+  clientGone: boolean;
+}
+
+/** One request under metering. */
+export interface MeteredRequest {
+  /** The id of the request's usage record (and `x-rampart-request-id` upstream). */
+  readonly ledgerId: string;
+  readonly meter: RequestMeter;
+  readonly estimate: RequestEstimate;
+  readonly admission: Admission;
+  readonly startedAt: number;
+  readonly start: MeteringStart;
+}
+
+/** The principal fields a pending row keeps (enough to write its record after a crash). */
+interface PendingPrincipal {
+  keyId: string | null;
+  userId: string | null;
+  teamId: string | null;
+  threadId: string | null;
+  endpoint: string;
+  requestedModel: string;
+}
+
+const THREAD_ID_MAX = 200;
+
+/** Limits, budgets, ledger and webhooks of one gateway process. */
+export class UsageMetering {
+  readonly limiter: RequestLimiter;
+  readonly instanceId: string;
+  readonly #o: UsageMeteringOptions;
+  readonly #now: () => number;
+  readonly #writer: LedgerWriter | undefined;
+  readonly #webhooks: WebhookWorker | undefined;
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  #reconciling: Promise<number> | undefined;
+
+  constructor(options: UsageMeteringOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.instanceId = options.instanceId ?? `gw_${randomUUID()}`;
+    const store = options.store;
+    this.limiter = new RequestLimiter({
+      state: options.state,
+      now: this.#now,
+      instanceId: this.instanceId,
+      ...(store ? { ledgerSpend: (filter) => store.usageRecords.spent(filter) } : {}),
+    });
+    if (store) {
+      this.#writer = new LedgerWriter((batch) => store.usageRecords.commit(batch), {
+        ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+        onError: (error) => options.logger.error({ err: error }, 'ledger commit failed'),
+      });
+      if ((options.webhooks ?? []).length > 0) {
+        this.#webhooks = new WebhookWorker({
+          outbox: store.webhookOutbox,
+          endpoints: options.webhooks ?? [],
+          owner: this.instanceId,
+          logger: options.logger,
+          now: this.#now,
+          ...(options.random ? { random: options.random } : {}),
+          ...(options.webhookPollMs !== undefined ? { pollMs: options.webhookPollMs } : {}),
+        });
+      }
+    }
+  }
+
+  /** Whether requests without a principal need metering at all (they do when there is a ledger). */
+  get recording(): boolean {
+    return this.#writer !== undefined;
+  }
+
+  /** Registers this instance, reconciles what dead instances left, starts heartbeat, reconciler and webhooks. */
+  async start(): Promise<void> {
+    const store = this.#o.store;
+    if (!store) return;
+    const now = this.#now();
+    await store.gatewayInstances.register({
+      id: this.instanceId,
+      hostname: hostname(),
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+    });
+    await this.reconcile().catch((error: unknown) =>
+      this.#o.logger.error({ err: error }, 'ledger reconciliation failed'),
+    );
+    const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+      const timer = setInterval(() => {
+        task().catch((error: unknown) => this.#o.logger.warn({ err: error }, `${what} failed`));
+      }, ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(this.#o.heartbeatMs ?? 1_000, () => this.#heartbeat(), 'gateway heartbeat');
+    every(this.#o.reconcileMs ?? 5_000, () => this.reconcile(), 'ledger reconciliation');
+    this.#webhooks?.start();
+  }
+
+  /** Stops timers, writes what is queued, and deregisters (a clean stop leaves nothing to reconcile). */
+  async close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#writer?.drain();
+    await this.#webhooks?.close();
+    await this.#reconciling;
+    const store = this.#o.store;
+    if (store && (await store.pendingUsage.listByInstances([this.instanceId], 1)).length === 0)
+      await store.gatewayInstances.remove(this.instanceId);
+  }
+
+  /**
+   * Admits a request (throws LimitExceededError) and makes its pending row durable. Returns undefined when there is
+   * nothing to meter (no limits for this caller and no ledger).
+   */
+  async begin(start: MeteringStart): Promise<MeteredRequest | undefined> {
+    const { principal } = start;
+    if (principal === undefined && !this.#writer) return undefined;
+    const estimate = estimateRequest(start.request, start.route.root, this.#o.prices);
+    const ledgerId = start.clientChoseRequestId ? randomUUID() : start.requestId;
+    const admission = await this.limiter.admit(principal, estimate, ledgerId);
+    const metered: MeteredRequest = {
+      ledgerId,
+      meter: new RequestMeter(this.#now),
+      estimate,
+      admission,
+      startedAt: this.#now(),
+      start,
+    };
+    if (this.#writer) {
+      try {
+        await this.#writer.addPending(pendingRow(metered, this.instanceId));
+      } catch (error) {
+        await this.limiter.release(admission, ledgerId).catch(() => undefined);
+        throw error;
+      }
+    }
+    return metered;
+  }
+
+  /** Settles and records a finished request in the background (the response is already on its way). */
+  end(metered: MeteredRequest, end: MeteringEnd): void {
+    const task = this.#end(metered, end).catch((error: unknown) =>
+      this.#o.logger.error({ err: error, requestId: metered.ledgerId }, 'usage settlement failed'),
+    );
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  /** Waits until every ended request is settled and written (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#writer?.drain();
+  }
+
+  /** Pokes the webhook worker (tests). */
+  deliverWebhooks(): Promise<number> {
+    return this.#webhooks?.runOnce() ?? Promise.resolve(0);
+  }
+
+  /** Turns pending rows of dead instances into `interrupted` records; resolves to how many it wrote. */
+  reconcile(): Promise<number> {
+    if (!this.#reconciling) {
+      this.#reconciling = this.#reconcileOnce().finally(() => {
+        this.#reconciling = undefined;
+      });
+    }
+    return this.#reconciling;
+  }
+
+  async #end(metered: MeteredRequest, end: MeteringEnd): Promise<void> {
+    const reached = end.attempts.some((a) => a.outcome !== 'skipped') || metered.meter.calls.length > 0;
+    if (!reached) {
+      // Refused before any upstream call: no record; free the holds and the pending row.
+      await this.limiter.release(metered.admission, metered.ledgerId);
+      await this.#o.store?.pendingUsage.remove([metered.ledgerId]);
+      return;
+    }
+    const totals = metered.meter.totals(this.#o.prices);
+    const tokens = tokenTotal(totals.usage);
+    await this.limiter.settle(metered.admission, metered.ledgerId, {
+      tokens,
+      costNanos: Number(totals.costNanos),
+    });
+    if (!this.#writer) return;
+    const record = this.#record(metered, end, totals.usage, totals.costNanos);
+    const now = this.#now();
+    await this.#writer.addRecord({ record, outbox: usageWebhookRows(this.#o.webhooks ?? [], record, now) });
+    this.#webhooks?.poke();
+  }
+
+  #record(metered: MeteredRequest, end: MeteringEnd, usage: Usage, costNanos: bigint): UsageRecord {
+    const { start, meter } = metered;
+    const last = [...end.attempts].reverse().find((a) => a.outcome !== 'skipped');
+    const status: UsageStatus = end.clientGone
+      ? 'client_gone'
+      : end.errorCode !== undefined
+        ? 'error'
+        : end.streamed && !meter.lastFinished
+          ? 'cut'
+          : 'ok';
+    const failedReason = [...end.attempts].reverse().find((a) => a.outcome === 'failed')?.reason;
+    return {
+      requestId: metered.ledgerId,
+      ...ids(start.principal),
+      threadId: start.threadId ?? null,
+      endpoint: start.endpoint,
+      requestedModel: start.request.model,
+      provider: end.served?.candidate.provider.name ?? last?.provider ?? null,
+      model: end.served?.candidate.upstreamModel ?? last?.model ?? null,
+      status,
+      httpStatus: end.httpStatus,
+      errorCode: end.errorCode ?? (status === 'cut' ? (failedReason ?? 'stream_interrupted') : null),
+      ...tokenColumns(usage),
+      estimated: false,
+      costNanos,
+      latencyMs: this.#now() - metered.startedAt,
+      ttftMs: meter.firstContentAt === undefined ? null : meter.firstContentAt - metered.startedAt,
+      attempts: end.attempts,
+      startedAt: metered.startedAt,
+    };
+  }
+
+  async #heartbeat(): Promise<void> {
+    const store = this.#o.store!;
+    const now = this.#now();
+    if (!(await store.gatewayInstances.heartbeat(this.instanceId, now))) {
+      // Another instance declared this one dead (a long pause): come back.
+      await store.gatewayInstances.register({
+        id: this.instanceId,
+        hostname: hostname(),
+        pid: process.pid,
+        startedAt: now,
+        heartbeatAt: now,
+      });
+    }
+  }
+
+  async #reconcileOnce(): Promise<number> {
+    const store = this.#o.store;
+    if (!store) return 0;
+    const now = this.#now();
+    const lapsed = await store.gatewayInstances.listLapsed(now - (this.#o.deadAfterMs ?? 10_000));
+    const known = new Set(await store.gatewayInstances.listIds());
+    // Pending rows of an instance that has no row at all are orphans too.
+    const orphans = (await store.pendingUsage.listInstances()).filter((id) => !known.has(id));
+    const dead = [...new Set([...lapsed.map((i) => i.id), ...orphans])].filter(
+      (id) => id !== this.instanceId,
+    );
+    if (dead.length === 0) return 0;
+    let written = 0;
+    for (;;) {
+      const rows = await store.pendingUsage.listByInstances(dead, 200);
+      if (rows.length === 0) break;
+      const entries = rows.map((row) => {
+        const record = interruptedRecord(row, now);
+        return { record, outbox: usageWebhookRows(this.#o.webhooks ?? [], record, now) };
+      });
+      const inserted = new Set(await store.usageRecords.commit({ pending: [], entries }));
+      // Only the reconciler whose insert won settles: a second settle would count the spend twice.
+      await Promise.all(
+        rows
+          .filter((row) => inserted.has(row.requestId))
+          .flatMap((row) =>
+            (JSON.parse(row.reservationsJson) as BudgetReservation[]).map((r) =>
+              this.#o.state.settle(r.key, row.requestId, r.amount),
+            ),
+          ),
+      );
+      written += inserted.size;
+      if (rows.length < 200) break;
+    }
+    for (const instance of lapsed) {
+      if (instance.id === this.instanceId) continue;
+      if ((await store.pendingUsage.listByInstances([instance.id], 1)).length === 0)
+        await store.gatewayInstances.remove(instance.id);
+    }
+    if (written > 0) {
+      this.#o.logger.warn({ records: written, instances: dead }, 'reconciled requests of dead gateways');
+      this.#webhooks?.poke();
+    }
+    return written;
+  }
+}
+
+/** Every token class together: what token budgets and tokens-per-minute count. */
+export function tokenTotal(usage: Usage): number {
+  return (
+    (usage.inputTokens ?? 0) +
+    (usage.cacheReadTokens ?? 0) +
+    (usage.cacheWriteTokens ?? 0) +
+    (usage.outputTokens ?? 0)
+  );
+}
+
+function ids(principal: Principal | undefined) {
+  return {
+    keyId: principal?.keyId ?? null,
+    userId: principal?.userId ?? null,
+    teamId: principal?.teamId ?? null,
+  };
+}
+
+function tokenColumns(usage: Usage) {
+  return {
+    inputTokens: usage.inputTokens ?? null,
+    outputTokens: usage.outputTokens ?? null,
+    cacheReadTokens: usage.cacheReadTokens ?? null,
+    cacheWriteTokens: usage.cacheWriteTokens ?? null,
+    cacheWrite5mTokens: usage.cacheWrite5mTokens ?? null,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens ?? null,
+    reasoningTokens: usage.reasoningTokens ?? null,
+  };
+}
+
+/** A thread id from `x-rampart-thread-id`, bounded (it is stored and indexed). */
+export function threadIdOf(value: string | string[] | undefined): string | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  return text ? text.slice(0, THREAD_ID_MAX) : undefined;
+}
+
+function pendingRow(metered: MeteredRequest, instanceId: string): PendingUsageRow {
+  const { start, estimate } = metered;
+  const principal: PendingPrincipal = {
+    ...ids(start.principal),
+    threadId: start.threadId ?? null,
+    endpoint: start.endpoint,
+    requestedModel: start.request.model,
+  };
+  return {
+    requestId: metered.ledgerId,
+    instanceId,
+    principalJson: JSON.stringify(principal),
+    estimateJson: JSON.stringify(estimate),
+    reservationsJson: JSON.stringify(metered.admission.reservations),
+    startedAt: metered.startedAt,
+  };
+}
+
+function interruptedRecord(row: PendingUsageRow, now: number): UsageRecord {
+  const principal = JSON.parse(row.principalJson) as PendingPrincipal;
+  const estimate = JSON.parse(row.estimateJson) as RequestEstimate;
+  return {
+    requestId: row.requestId,
+    keyId: principal.keyId,
+    userId: principal.userId,
+    teamId: principal.teamId,
+    threadId: principal.threadId,
+    endpoint: principal.endpoint,
+    requestedModel: principal.requestedModel,
+    provider: null,
+    model: estimate.pricedModel ?? null,
+    status: 'interrupted',
+    httpStatus: null,
+    errorCode: 'interrupted',
+    inputTokens: estimate.inputTokens,
+    outputTokens: estimate.outputTokens,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    cacheWrite5mTokens: null,
+    cacheWrite1hTokens: null,
+    reasoningTokens: null,
+    estimated: true,
+    costNanos: BigInt(estimate.costNanos),
+    latencyMs: Math.max(0, now - row.startedAt),
+    ttftMs: null,
+    attempts: [],
+    startedAt: row.startedAt,
+  };
+}
