@@ -31,6 +31,12 @@ export { ScriptedModel, overloadedError } from './model/agent-scripted-model.js'
 export type { RecordedModelCall, ScriptedTurn } from './model/agent-scripted-model.js';
 export { createMcpToolHost } from './tools/agent-mcp-tool-host.js';
 export type { ConnectableMcpServer, McpServerSource, McpToolHost } from './tools/agent-mcp-tool-host.js';
+export { createAgentToolHost } from './tools/agent-tool-host.js';
+export type { AgentMcpServerConfig, AgentToolHostOptions } from './tools/agent-tool-host.js';
+export { createHttpGatewayModel, parseAttempts } from './model/agent-http-gateway-model.js';
+export type { HttpGatewayModelOptions } from './model/agent-http-gateway-model.js';
+export { runDemo } from './demo/agent-demo.js';
+export type { DemoOptions, DemoResult } from './demo/agent-demo.js';
 export { startAgentRuntime } from './runs/start-agent-runtime.js';
 export type { AgentRuntime, AgentRuntimeOptions } from './runs/start-agent-runtime.js';
 export { createRunService } from './runs/run-service.js';
