@@ -19,6 +19,7 @@ import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createPriceBook } from './pricing/price-book.js';
 import { UsageMetering, type UsageMeteringOptions } from './ledger/usage-metering.js';
 import { resolveWebhookSecrets } from './webhooks/webhook-config-schema.js';
+import { adminUsageRoute, handleKeyUsageRoute } from './http/handle-usage-route.js';
 import type { Store } from '@rampart/store';
 import { priceOverrides } from './pricing/pricing-config-schema.js';
 import { PromptCacheService } from './prompt-cache/prompt-cache-service.js';
@@ -144,12 +145,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     metering,
   };
   const health = createHealthRoute(registry, options.healthExtras);
+  // Usage queries read the ledger, so they exist only where there is one.
+  const store = options.store;
+  const admin =
+    options.admin && store
+      ? {
+          ...options.admin,
+          extraRoutes: { ...options.admin.extraRoutes, 'GET /admin/v1/usage': adminUsageRoute(store) },
+        }
+      : options.admin;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && incomingId.length <= 128 ? incomingId : randomUUID();
     const path = req.url?.split('?', 1)[0] ?? '/';
-    if (path.startsWith('/admin/')) return handleAdminRoute(options.admin, req, res, requestId, logger);
+    if (path.startsWith('/admin/')) return handleAdminRoute(admin, req, res, requestId, logger);
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'POST /v1/chat/completions':
@@ -158,6 +168,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         return handleChatRoute(ANTHROPIC_MESSAGES, deps, req, res, requestId);
       case 'GET /v1/models':
         return handleModelsRoute(resolver, { auth, routes }, req, res, requestId);
+      case 'GET /v1/usage':
+        return handleKeyUsageRoute({ auth, store }, req, res, requestId);
       case 'GET /health':
         return health(res, requestId);
       case 'GET /metrics': {

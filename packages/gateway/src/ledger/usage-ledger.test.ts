@@ -15,9 +15,11 @@ import { createGateway, type Gateway } from '../create-gateway.js';
 import { createLogger } from '../observability/logger.js';
 import { costOf } from '../pricing/price-book.js';
 import type { GatewayTenancy } from '../tenancy/gateway-tenancy.js';
+import type { Tenancy } from '../tenancy/tenancy-service.js';
 import type { Principal } from '../tenancy/principal.js';
 import { verifyWebhook } from '../webhooks/sign-webhook.js';
 
+const ADMIN_TOKEN = 'admin-token-for-tests';
 const SECRET = 'whsec_' + Buffer.from('ledger-test-secret-0123456789abcd').toString('base64');
 
 function principal(name: string, limits: Partial<Principal['limits']> = {}): Principal {
@@ -80,6 +82,8 @@ async function startGateway(state = new InProcessStateStore()): Promise<{ gatewa
     store,
     state,
     env: { HOOK: SECRET },
+    // The usage route is mounted before the admin API's own routes: no tenancy behind it is touched here.
+    admin: { token: ADMIN_TOKEN, tenancy: {} as Tenancy },
     ledger: { flushMs: 2, heartbeatMs: 200, deadAfterMs: 1_000, reconcileMs: 60_000, webhookPollMs: 50 },
   });
   return { gateway: gw, url: await gw.listen(0) };
@@ -466,5 +470,51 @@ describe('crash safety and webhooks', () => {
     const row = await store.webhookOutbox.get(`msg_${id}_0`);
     assert.equal(row?.attempts, 2);
     assert.ok(row?.deliveredAt);
+  });
+});
+
+describe('usage API', () => {
+  const get = (path: string, token: string) =>
+    fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+  test('admin: grouped by user for a team, with totals and exact cost; the admin token is required', async () => {
+    await gateway.metering.flush();
+    const response = await get('/admin/v1/usage?group_by=user&team_id=team_t', ADMIN_TOKEN);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as {
+      data: Array<{ group: string; requests: number; cost_nanos: string; cost_usd: string }>;
+      total: { requests: number; cost_nanos: string };
+    };
+    const users = body.data.map((g) => g.group);
+    assert.ok(users.includes('user_ok') && users.includes('user_fb'), users.join(','));
+    const sum = body.data.reduce((n, g) => n + BigInt(g.cost_nanos), 0n);
+    assert.equal(BigInt(body.total.cost_nanos), sum);
+    assert.equal(body.total.requests, await store.usageRecords.count({ teamId: 'team_t', from: 0 }));
+    assert.match(body.data[0]!.cost_usd, /^\d+\.\d{9}$/);
+    assert.equal((await get('/admin/v1/usage', 'wrong')).status, 401);
+    const bad = await get('/admin/v1/usage?group_by=planet', ADMIN_TOKEN);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { param: string } }).error.param, 'group_by');
+    const byThread = (await (
+      await get('/admin/v1/usage?group_by=thread&from=2000-01-01', ADMIN_TOKEN)
+    ).json()) as {
+      data: Array<{ group: string | null }>;
+    };
+    assert.ok(byThread.data.some((g) => g.group === 'thread-42'));
+  });
+
+  test("a key sees only its own user's usage and cannot ask for another's", async () => {
+    const own = await get('/v1/usage?group_by=key', 'rk_ok');
+    assert.equal(own.status, 200);
+    const body = (await own.json()) as { data: Array<{ group: string }>; filters: { user_id: string } };
+    assert.deepEqual(
+      body.data.map((g) => g.group),
+      ['key_ok'],
+    );
+    assert.equal(body.filters.user_id, 'user_ok');
+    const other = await get('/v1/usage?user_id=user_fb', 'rk_ok');
+    assert.equal(other.status, 403);
+    assert.equal(((await other.json()) as { error: { code: string } }).error.code, 'permission_denied');
+    assert.equal((await get('/v1/usage', 'rk_nobody')).status, 401);
   });
 });
