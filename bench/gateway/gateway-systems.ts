@@ -1,21 +1,22 @@
 // Starts the three systems, each in its own process: the simulator, Rampart's CLI and Portkey's published
 // Node server (as a user would run them, not imported into the harness), all on 127.0.0.1.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ChildProcessGroup } from '../lib/child-process-group.js';
 import type { StartedServer } from '../lib/start-simulator-process.js';
 import { findFreePort } from '../lib/find-free-port.js';
+import { parseStartScript } from '../lib/npm-start-command.js';
 
 /** A started system: where it answers and which process to watch. */
 export type StartedSystem = StartedServer;
 
-const TSX = ['--import', 'tsx'];
-
 /**
- * Rampart's gateway through its CLI (`rampart start`), configured with the providers the benchmark routes to,
- * all pointing at the simulator. Logging stays at the CLI's default level: the request log is part of what a
- * deployment pays for.
+ * Rampart's gateway exactly as `npm start` runs it (package.json's own steps: the CLI bundle is built, then
+ * `rampart start` runs from it), configured with the providers the benchmark routes to, all pointing at the
+ * simulator. Logging stays at the CLI's default level: the request log is part of what a deployment pays for.
  */
 export async function startRampartProcess(
   group: ChildProcessGroup,
@@ -36,13 +37,18 @@ export async function startRampartProcess(
     auth: { required: false },
   };
   await writeFile(configPath, JSON.stringify(config, null, 2));
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const start = parseStartScript(manifest.scripts.start);
+  for (const [, ...args] of start.prepare)
+    execFileSync(globalThis.process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
+  const [, ...serveArgs] = start.serve;
   const process = await group.start({
     name: 'rampart',
     command: globalThis.process.execPath,
     args: [
-      ...TSX,
-      join(repoRoot, 'packages/cli/src/main.ts'),
-      'start',
+      ...serveArgs,
       '--host',
       '127.0.0.1',
       '--port',

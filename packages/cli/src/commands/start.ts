@@ -19,8 +19,11 @@ import {
 } from '@rampart/gateway';
 import { InProcessStateStore, RedisStateStore, type StateStore } from '@rampart/state';
 import { openStore } from '@rampart/store';
-import { startSimulator } from '@rampart/simulator';
-import { startNotebooks } from './start-notebooks.js';
+import type { startSimulator as startSimulatorType } from '@rampart/simulator';
+
+// The simulator and the notebook service are imported only when they run: a gateway in front of real
+// providers without notebooks does not carry their code (tens of MB resident).
+type StartSimulator = typeof startSimulatorType;
 
 /** Parses options, starts everything, and stops cleanly on SIGINT/SIGTERM. */
 export async function runStart(argv: string[], env: Environment): Promise<void> {
@@ -54,8 +57,9 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     throw error;
   }
 
-  let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  let simulator: Awaited<ReturnType<StartSimulator>> | undefined;
   if (!config) {
+    const { startSimulator } = await import('@rampart/simulator');
     simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
     config = simulatedConfig(simulator.url);
     banner([
@@ -98,7 +102,9 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
   const url = await gateway.listen(port, host);
   const notebooks = values['no-notebooks']
     ? { unavailable: 'disabled by --no-notebooks' }
-    : await startNotebooks({
+    : await (
+        await import('./start-notebooks.js')
+      ).startNotebooks({
         dataDir,
         host,
         port: Number(values['mcp-port'] ?? env.RAMPART_MCP_PORT ?? (port === 0 ? 0 : port + 1)),

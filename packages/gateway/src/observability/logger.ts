@@ -2,6 +2,7 @@
 // logging never sits on the request path. Secrets are redacted by path wherever they might be logged: callers'
 // keys and admin tokens in headers, provider credentials in configs or admin bodies.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { bufferedDestination } from './buffered-destination.js';
 
 export type { Logger };
 
@@ -34,6 +35,6 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   if (level === 'silent') return pino({ level });
   return pino(
     { level, base: { service: 'rampart-gateway' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ?? bufferedDestination(),
   );
 }

@@ -3,8 +3,21 @@
 
 const PROFILE_PREFIX = /^(?:us|eu|apac|au|jp|ca|us-gov|global)\./;
 
+// Called for every priced call with a handful of distinct ids: remembered, so the regexes run once per id.
+const normalized = new Map<string, string>();
+
 /** `us.anthropic.claude-sonnet-4-5-20250929-v1:0` → `claude-sonnet-4-5`; `gpt-4o-2024-08-06` → `gpt-4o`. */
 export function normalizeModelId(model: string): string {
+  let id = normalized.get(model);
+  if (id === undefined) {
+    id = normalize(model);
+    if (normalized.size >= 10_000) normalized.clear();
+    normalized.set(model, id);
+  }
+  return id;
+}
+
+function normalize(model: string): string {
   let id = model.trim().toLowerCase();
   // An ARN names the profile or model after its last slash.
   const slash = id.lastIndexOf('/');

@@ -5,7 +5,19 @@
 // a write is near certain, at the price of skipping a few borderline prefixes.
 // Counting is bounded: it stops as soon as the asked-for number is reached, so a 200K-token prompt costs no
 // more than the minimum it is checked against.
-import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
+
+// The encoder's tables cost ~50 MB of memory and ~100 ms to load: loaded on the first count, so a gateway
+// whose traffic never needs planning (no Anthropic or Bedrock target) never pays for them.
+let countTokens: ((text: string) => number) | undefined;
+function encoder(): (text: string) => number {
+  countTokens ??= (
+    createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as {
+      countTokens: (text: string) => number;
+    }
+  ).countTokens;
+  return countTokens;
+}
 
 /** Claude tokens ≥ this × cl100k tokens for the content we plan on (the error margin we plan with). */
 export const CLAUDE_LOWER_BOUND_RATIO = 0.9;
@@ -22,6 +34,7 @@ export const TOKENIZE_PIECE_CHARS = 256;
 
 /** cl100k tokens of `text`, counted no further than `cap` (work stays proportional to `cap`). */
 export function countTokensUpTo(text: string, cap: number): number {
+  const count = encoder();
   let total = 0;
   let start = 0;
   while (start < text.length && total < cap) {
@@ -30,7 +43,7 @@ export function countTokensUpTo(text: string, cap: number): number {
       const space = text.lastIndexOf(' ', end);
       if (space > start) end = space;
     }
-    total += countTokens(text.slice(start, end));
+    total += count(text.slice(start, end));
     start = end;
   }
   return Math.min(total, cap);

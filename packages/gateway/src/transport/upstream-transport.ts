@@ -37,9 +37,10 @@ export function createUpstreamTransport(
     async send(request, { provider, signal }) {
       let response: Dispatcher.ResponseData;
       try {
+        const { origin, path } = splitUrl(request.url);
         response = await agent.request({
-          origin: new URL(request.url).origin,
-          path: pathOf(request.url),
+          origin,
+          path,
           method: request.method,
           headers: request.headers,
           body: request.body,
@@ -106,7 +107,18 @@ async function* reportCuts(
   }
 }
 
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
+// Upstream URLs repeat (one per provider × model × operation), and WHATWG URL parsing is among the costlier
+// steps of a request: each distinct URL is parsed once.
+const splitUrls = new Map<string, { origin: string; path: string }>();
+const MAX_SPLIT_URLS = 10_000;
+
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (split === undefined) {
+    const parsed = new URL(url);
+    split = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
 }
