@@ -224,7 +224,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     metering,
     async listen(port = 0, host = '127.0.0.1') {
       await breakers.start();
-      await deps.executor.start();
       await metering.start();
       await deps.executor.start();
       return new Promise((resolve, reject) => {
@@ -243,7 +242,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       await metering.close();
       await breakers.close();
-      await deps.executor.close();
       await deps.executor.close();
       await transport.close();
       if (!options.state) await state.close();

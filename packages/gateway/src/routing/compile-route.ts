@@ -23,12 +23,6 @@ export interface TargetCapacity {
   burst: number;
 }
 
-/** The pace this gateway keeps for a target (config `capacity`), shared by all replicas. */
-export interface TargetCapacity {
-  requestsPerSecond: number;
-  burst: number;
-}
-
 /** Parameters a target overrides on the request. */
 export interface ParamOverrides {
   maxTokens?: number;
