@@ -96,6 +96,7 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     logger,
     state,
     tenancy,
+    store,
     admin: { token: adminToken.value, tenancy },
     healthExtras: () => ({ simulatedProviders: simulator !== undefined }),
   });
