@@ -10,7 +10,11 @@ export type LedgerCommit = (batch: LedgerBatch) => Promise<string[]>;
 
 /** Tuning of the group commit. */
 export interface LedgerWriterOptions {
-  /** Longest an item waits for company before its batch is written (default 5 ms). */
+  /**
+   * Longest an item waits for company before its batch is written. Default 0: an idle writer commits on the
+   * next event-loop turn (a fixed wait is added to every request that awaits its pending row: 5 ms made
+   * bench:gateway's added latency 5.9 ms p50); under load items still batch behind the commit in flight.
+   */
   flushMs?: number;
   /** Items per transaction at most (default 1000). */
   maxBatch?: number;
@@ -32,12 +36,13 @@ export class LedgerWriter {
   #pending: Array<{ row: PendingUsageRow; waiter: Waiter<void> }> = [];
   #entries: Array<{ entry: LedgerEntry; waiter: Waiter<boolean> }> = [];
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #inFlight: Promise<void> | undefined;
   #failures = 0;
 
   constructor(commit: LedgerCommit, options: LedgerWriterOptions = {}) {
     this.#commit = commit;
-    this.#flushMs = options.flushMs ?? 5;
+    this.#flushMs = options.flushMs ?? 0;
     this.#maxBatch = options.maxBatch ?? 1000;
     this.#onError = options.onError ?? (() => undefined);
   }
@@ -77,7 +82,16 @@ export class LedgerWriter {
   }
 
   #schedule(): void {
-    if (this.#timer || this.#inFlight) return;
+    if (this.#timer || this.#inFlight || this.#immediate) return;
+    if (this.#failures === 0 && this.#flushMs === 0) {
+      // Idle writer: commit on the next turn of the event loop; items arriving while a commit is in flight
+      // wait for it and go together in the next one (group commit without a fixed wait on every request).
+      this.#immediate = setImmediate(() => {
+        this.#immediate = undefined;
+        void this.#flush();
+      });
+      return;
+    }
     const delay = this.#failures === 0 ? this.#flushMs : Math.min(5_000, 50 * 2 ** this.#failures);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
