@@ -11,7 +11,10 @@ export interface SystemFigures {
   throughput: Outcome<ThroughputFigures>;
   latency?: Outcome<AddedLatencyFigures>;
   streamTtfb?: Outcome<AddedLatencyFigures>;
+  /** Failover as configured by default: the failing primary's breaker opens during warm-up. */
   fallback?: Outcome<FallbackFigures>;
+  /** Failover on an instance whose breaker cannot open (both triggers disabled): the primary is always tried. */
+  fallbackBreakerOff?: Outcome<FallbackFigures>;
 }
 
 /** A whole run. */

@@ -24,11 +24,15 @@ export async function startRampartProcess(
   workDir: string,
   simulatorUrl: string,
   logLevel: string | undefined,
+  /** Another instance beside the main one: its own name, data dir and breaker settings. */
+  variant?: { name: string; breaker: Record<string, number> },
 ): Promise<StartedSystem> {
+  const name = variant?.name ?? 'rampart';
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const configPath = join(workDir, 'rampart.bench.config.json');
+  const configPath = join(workDir, `${name}.bench.config.json`);
   const config = {
+    ...(variant ? { breaker: variant.breaker } : {}),
     providers: {
       openai: { type: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: 'bench-key' },
       anthropic: { type: 'anthropic', baseUrl: simulatorUrl, apiKey: 'bench-key' },
@@ -45,7 +49,7 @@ export async function startRampartProcess(
     execFileSync(globalThis.process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
   const [, ...serveArgs] = start.serve;
   const process = await group.start({
-    name: 'rampart',
+    name,
     command: globalThis.process.execPath,
     args: [
       ...serveArgs,
@@ -56,7 +60,7 @@ export async function startRampartProcess(
       '--config',
       configPath,
       '--data-dir',
-      join(workDir, 'rampart-data'),
+      join(workDir, `${name}-data`),
       // The notebook service is another service; this benchmark measures the gateway.
       '--no-notebooks',
     ],

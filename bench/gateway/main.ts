@@ -94,6 +94,14 @@ try {
     rampart: () => startRampartProcess(group, repoRoot, workDir, simulator.url, logLevel),
     portkey: () => startPortkeyProcess(group, repoRoot),
   };
+  // A second Rampart whose breaker cannot open (0 disables each trigger), so failover with the failing
+  // primary really tried is measured; the default instance's breaker opens in warm-up and skips it.
+  const breakerOff = await attempt(() =>
+    startRampartProcess(group, repoRoot, workDir, simulator.url, logLevel, {
+      name: 'rampart-breaker-off',
+      breaker: { consecutive_failures: 0, failure_rate: 0 },
+    }),
+  );
   for (const name of gateways) {
     const outcome = await attempt(starters[name]);
     if (outcome.ok) processes[name] = outcome.value;
@@ -157,6 +165,20 @@ try {
       }),
     );
   }
+  log(`fallback 503 → 200: rampart with its breaker off, ${settings.fallbackRounds} rounds`);
+  systems.rampart.fallbackBreakerOff = breakerOff.ok
+    ? await whenRunning('rampart', async () =>
+        measureFallback({
+          simulatorUrl: simulator.url,
+          viaSystem: fallbackRequest('rampart', { ...urls, rampart: breakerOff.value.url })!,
+          directPrimary: directPrimaryRequest(urls),
+          directSecondary: directSecondaryRequest(urls),
+          warmup: 50,
+          rounds: settings.fallbackRounds,
+          maxMs: 15_000,
+        }),
+      )
+    : notAvailable(`the breaker-off instance did not start (${breakerOff.reason})`);
   for (const name of gateways) {
     log(`fallback 503 → 200: ${name}, ${settings.fallbackRounds} rounds`);
     systems[name].fallback = await whenRunning(name, () =>
