@@ -100,7 +100,7 @@ export async function handleChatRoute<Options>(
         ? Deadline.none({ clock: deps.clock, signal: abort.signal })
         : Deadline.after(route.deadlineMs, { clock: deps.clock, signal: abort.signal });
     run = { deadline, attempts: [] };
-    const scope = promptCacheScope(deps.promptCache, req.headers);
+    const scope = promptCacheScope(deps.promptCache, req.headers, principal);
     const cacheFor = metered ? metered.meter.wrap(scope) : scope;
     try {
       if (!request.stream) {

@@ -68,7 +68,7 @@ export class GatewayMetrics {
   readonly #cacheTokens = new Counter({
     collect: flushPending,
     name: 'rampart_prompt_cache_input_tokens_total',
-    help: 'Input tokens by inbound key (hashed), provider, model and class: read from cache, written, or uncached.',
+    help: 'Input tokens by virtual key id (the hashed inbound credential when auth is off), provider, model and class: read from cache, written, or uncached.',
     labelNames: ['key', 'provider', 'model', 'class'] as const,
     registers: [this.registry],
   });
@@ -79,13 +79,13 @@ export class GatewayMetrics {
 
   readonly #cacheHitRatio = new Gauge({
     name: 'rampart_prompt_cache_hit_ratio',
-    help: 'Cache-read tokens / all input tokens since start, by inbound key (hashed).',
+    help: 'Cache-read tokens / all input tokens since start, by virtual key id (hashed credential when auth is off).',
     labelNames: ['key'] as const,
     registers: [this.registry],
   });
   readonly #cacheSaved = new Gauge({
     name: 'rampart_prompt_cache_saved_usd',
-    help: 'Money saved by prompt caching against no caching since start, by inbound key (hashed); negative until writes pay back.',
+    help: 'Money saved by prompt caching against no caching since start, by virtual key id (hashed credential when auth is off); negative until writes pay back.',
     labelNames: ['key'] as const,
     registers: [this.registry],
   });

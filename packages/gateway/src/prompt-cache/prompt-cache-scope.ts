@@ -1,10 +1,11 @@
-// The prompt cache's per-request scope: the request's `x-rampart-cache` switch and the hashed inbound
-// credential, turned into a function that gives each upstream call its cache hooks. Passed explicitly down to
-// the call (AsyncLocalStorage would tax every promise on the request path under Node 20's async hooks); when
-// virtual keys land, their auth step adds the key's own switch here.
+// The prompt cache's per-request scope: the request's `x-rampart-cache` switch over the virtual key's own
+// switch over the config default, and the caller's label in metrics (the key id, or the hashed inbound credential
+// when auth is off), turned into a function that gives each upstream call its cache hooks. Passed explicitly down
+// to the call (AsyncLocalStorage would tax every promise on the request path under Node 20's async hooks).
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ModelCandidate } from '../routing/resolve-model.js';
+import type { Principal } from '../tenancy/principal.js';
 import type { CallCache, PromptCacheService } from './prompt-cache-service.js';
 
 /** Cache hooks for one upstream call of a request, or undefined when caching is off for it. */
@@ -25,10 +26,14 @@ export function hashInboundKey(headers: IncomingHttpHeaders): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-/** The cache hooks of one inbound request's upstream calls. */
-export function promptCacheScope(service: PromptCacheService, headers: IncomingHttpHeaders): CacheForCall {
-  const enabled = service.enabledFor(parseCacheSwitch(headers['x-rampart-cache']));
-  const key = hashInboundKey(headers);
+/** The cache hooks of one request's upstream calls (HTTP headers, or none for in-process calls). */
+export function promptCacheScope(
+  service: PromptCacheService,
+  headers: IncomingHttpHeaders,
+  principal: Pick<Principal, 'keyId' | 'promptCache'> | undefined,
+): CacheForCall {
+  const enabled = service.enabledFor(parseCacheSwitch(headers['x-rampart-cache']), principal?.promptCache);
+  const key = principal ? principal.keyId : hashInboundKey(headers);
   return ({ provider, upstreamModel }) =>
     service.forCall(
       { providerType: provider.type, providerName: provider.name, model: upstreamModel },
