@@ -42,6 +42,8 @@ export { createSandboxManager } from './manager/manager-sandbox-manager.js';
 export type { AcquireOptions, LocalSandboxInfo, SandboxManager } from './manager/manager-sandbox-manager.js';
 export { DEFAULT_SANDBOX_LIMITS } from './manager/manager-options.js';
 export type { SandboxManagerOptions } from './manager/manager-options.js';
+export { gatewayEnv } from './manager/manager-thread-resources.js';
+export type { GatewayKey, MintGatewayKey } from './manager/manager-thread-resources.js';
 export { systemClock } from './manager/manager-clock.js';
 export type { Clock, TimerHandle } from './manager/manager-clock.js';
 export { SandboxManagerError } from './manager/manager-errors.js';
@@ -63,14 +65,29 @@ export { startNotebookHttpServer, THREAD_HEADER, USER_HEADER } from './mcp/mcp-h
 export type { NotebookHttpServer, NotebookHttpServerOptions } from './mcp/mcp-http-server.js';
 export { cellResultToContent } from './mcp/mcp-cell-content.js';
 
-// Egress proxy.
-export { EgressAllowlist, startEgressProxy } from './egress/index.js';
+// Egress: one proxy socket per sandbox (the hub), each audited as its thread and allowed by its tenant's list.
+export {
+  createEgressHub,
+  EGRESS_SANDBOX_HEADER,
+  EGRESS_THREAD_HEADER,
+  EgressAllowlist,
+  startEgressProxy,
+  tenantEgressPolicy,
+} from './egress/index.js';
 export type {
   EgressAuditRecord,
   EgressAuditSink,
+  EgressHub,
+  EgressHubOptions,
   EgressIdentity,
+  EgressLease,
+  EgressPolicy,
   EgressProxy,
   EgressProxyOptions,
+  EgressSubject,
+  SandboxEgress,
+  TenantAllowlists,
+  TenantOf,
 } from './egress/index.js';
 
 // Redis ACL provisioning.

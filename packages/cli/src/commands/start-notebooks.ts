@@ -1,15 +1,21 @@
 // The notebook service inside `rampart start`: one sandboxed Python kernel per thread behind an MCP
-// endpoint (notebook_run_cell), with network only through an egress proxy that reaches the gateway alone.
+// endpoint (notebook_run_cell). Each sandbox's network is its own egress proxy socket: every request is audited
+// with its thread and user, and allowed only to the gateway plus its tenant's allowlist. The sandbox reaches the
+// gateway with a virtual key minted for its thread (when tenancy provides one), never a provider key.
 // Without bubblewrap it does not start, and says exactly why, rather than running code unisolated.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createBubblewrapDriver,
+  createEgressHub,
   createSandboxManager,
-  startEgressProxy,
   startNotebookHttpServer,
+  tenantEgressPolicy,
+  type MintGatewayKey,
+  type TenantAllowlists,
 } from '@rampart/sandbox';
-import { openStore } from '@rampart/store';
+import { TenancyError, type Tenancy } from '@rampart/gateway';
+import { openStore, type Store } from '@rampart/store';
 
 /** A running notebook service. */
 export interface NotebookService {
@@ -23,6 +29,19 @@ export interface NotebookServiceOptions {
   host: string;
   port: number;
   gatewayUrl: string;
+  /**
+   * Hosts sandboxes may reach besides the gateway, per tenant (team). Default: $RAMPART_NOTEBOOK_EGRESS as JSON
+   * `{"default": ["api.example.com"], "tenants": {"team_…": ["*.example.org"]}}`, else the gateway only.
+   */
+  egress?: TenantAllowlists;
+  /** The store `rampart start` opened (users → teams for the egress policy); default: SQLite in dataDir. */
+  store?: Store;
+  /** Tenancy, to mint each thread's virtual key (tenancyKeyMinter); without it sandboxes get no key. */
+  tenancy?: Pick<Tenancy, 'createKey' | 'revokeKey'>;
+  /** Overrides how thread keys are minted. */
+  mintGatewayKey?: MintGatewayKey;
+  /** Pre-started sandboxes for new threads (default 1). */
+  warmPoolSize?: number;
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -40,28 +59,33 @@ export async function startNotebooks(
   } catch (error) {
     return { unavailable: (error as Error).message };
   }
+  // Invalid allowlists fail here, before anything is opened.
+  const lists = options.egress ?? egressFromEnvironment(process.env.RAMPART_NOTEBOOK_EGRESS);
+  tenantEgressPolicy(lists, () => undefined);
   await mkdir(join(options.dataDir, 'work'), { recursive: true });
+  const ownStore = options.store === undefined;
+  const store = options.store ?? (await openStore({ url: join(options.dataDir, 'rampart.db') }));
+  const mintGatewayKey =
+    options.mintGatewayKey ??
+    (options.tenancy === undefined ? undefined : tenancyKeyMinter(options.tenancy, options.log));
+  // The tenant is the user's team as the store knows it; unknown users get the default list.
+  const policy = tenantEgressPolicy(lists, async (userId) => (await store.users.get(userId))?.teamId);
   const gateway = new URL(options.gatewayUrl);
-  const egress = await startEgressProxy({
-    socketPath: join(options.dataDir, 'egress.sock'),
-    // One proxy serves every sandbox of this process, so its audit records name the service, not the thread.
-    identity: { sandboxId: 'notebook-service', threadId: '*', userId: '*' },
-    allow: [],
-    aliases: { [GATEWAY_ALIAS]: { host: gateway.hostname, port: Number(gateway.port) || 80 } },
+  const gatewayPort = Number(gateway.port) || 80;
+  const egress = createEgressHub({
+    socketDir: join(options.dataDir, 'egress'),
+    aliases: { [GATEWAY_ALIAS]: { host: gateway.hostname, port: gatewayPort } },
+    policy,
     audit: (record) => options.log('egress', { ...record }),
   });
-  const store = await openStore({ url: join(options.dataDir, 'rampart.db') });
-  const gatewayInside = `http://${GATEWAY_ALIAS}:${Number(gateway.port) || 80}`;
   const manager = createSandboxManager({
     store,
     driver,
     workRoot: join(options.dataDir, 'work'),
-    egressProxySocket: egress.socketPath,
-    env: () => ({
-      RAMPART_GATEWAY_URL: gatewayInside,
-      OPENAI_BASE_URL: `${gatewayInside}/v1`,
-      ANTHROPIC_BASE_URL: gatewayInside,
-    }),
+    egress,
+    gatewayUrl: `http://${GATEWAY_ALIAS}:${gatewayPort}`,
+    ...(mintGatewayKey === undefined ? {} : { mintGatewayKey }),
+    warmPoolSize: options.warmPoolSize ?? 1,
     log: options.log,
   });
   await manager.start();
@@ -72,7 +96,71 @@ export async function startNotebooks(
       await http.close();
       await manager.close();
       await egress.close();
-      await store.close();
+      if (ownStore) await store.close();
     },
+  };
+}
+
+/** Sandbox key scopes: model calls only (no usage reading, nothing administrative). */
+const SANDBOX_KEY_SCOPES = { endpoints: ['chat.completions', 'messages', 'models'] as const };
+
+/**
+ * Mints each thread's key through the in-process tenancy API: a key of the thread's user (so the user's and team's
+ * limits and budgets apply), named after the thread, limited to model calls, revoked when the sandbox stops. A user
+ * tenancy does not know (no user header on the MCP call) gets no key: the sandbox still runs, the gateway answers
+ * 401, and the log says why.
+ */
+export function tenancyKeyMinter(
+  tenancy: Pick<Tenancy, 'createKey' | 'revokeKey'>,
+  log: (event: string, fields: Record<string, unknown>) => void,
+): MintGatewayKey {
+  return async (userId, threadId) => {
+    let created;
+    try {
+      created = await tenancy.createKey({
+        userId,
+        name: `notebook:${threadId}`,
+        scopes: { endpoints: [...SANDBOX_KEY_SCOPES.endpoints] },
+      });
+    } catch (error) {
+      if (error instanceof TenancyError && error.code === 'not_found') {
+        log('gateway_key_unavailable', { threadId, userId, reason: error.message });
+        return undefined;
+      }
+      throw error;
+    }
+    const id = created.key.id;
+    return {
+      key: created.secret,
+      revoke: async () => {
+        await tenancy.revokeKey(id);
+      },
+    };
+  };
+}
+
+function egressFromEnvironment(raw: string | undefined): TenantAllowlists {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`RAMPART_NOTEBOOK_EGRESS is not JSON: ${(error as Error).message}`);
+  }
+  const isList = (value: unknown): value is string[] =>
+    Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('RAMPART_NOTEBOOK_EGRESS: expected {"default": [...], "tenants": {...}}');
+  const { default: fallback, tenants } = parsed as Record<string, unknown>;
+  if (fallback !== undefined && !isList(fallback))
+    throw new Error('RAMPART_NOTEBOOK_EGRESS.default: expected a list of hosts');
+  if (tenants !== undefined && (typeof tenants !== 'object' || tenants === null || Array.isArray(tenants)))
+    throw new Error('RAMPART_NOTEBOOK_EGRESS.tenants: expected an object of lists');
+  for (const [tenant, list] of Object.entries((tenants ?? {}) as Record<string, unknown>)) {
+    if (!isList(list)) throw new Error(`RAMPART_NOTEBOOK_EGRESS.tenants.${tenant}: expected a list of hosts`);
+  }
+  return {
+    ...(fallback === undefined ? {} : { default: fallback }),
+    ...(tenants === undefined ? {} : { tenants: tenants as Record<string, string[]> }),
   };
 }

@@ -110,6 +110,9 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
         host,
         port: Number(values['mcp-port'] ?? env.RAMPART_MCP_PORT ?? (port === 0 ? 0 : port + 1)),
         gatewayUrl: url,
+        // Each thread's sandbox gets a virtual key of its user minted here; users map to tenants through the store.
+        store,
+        tenancy,
         log: (event, fields) => logger.info(fields, event),
       });
   const someModel = Object.keys(config.models)[0] ?? 'MODEL';

@@ -19,16 +19,24 @@ let echo: TcpServer;
 let proxy: EgressProxy;
 let gatewayPort: number;
 let echoPort: number;
+let other: Server;
+let otherPort: number;
 const audit: EgressAuditRecord[] = [];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rampart-egress-'));
   gateway = createServer((req, res) =>
-    res.end(`gateway saw ${req.method} ${req.url} host=${req.headers.host}`),
+    res.end(
+      `gateway saw ${req.method} ${req.url} host=${req.headers.host} thread=${String(req.headers['x-rampart-thread-id'])} sandbox=${String(req.headers['x-rampart-sandbox-id'])}`,
+    ),
   );
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
   gatewayPort = (gateway.address() as AddressInfo).port;
+  other = createServer((req, res) => res.end(JSON.stringify(req.headers)));
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  otherPort = (other.address() as AddressInfo).port;
   echo = createTcpServer((socket) => socket.pipe(socket));
   echo.listen(0, '127.0.0.1');
   await once(echo, 'listening');
@@ -36,7 +44,7 @@ before(async () => {
   proxy = await startEgressProxy({
     socketPath: join(dir, 'egress.sock'),
     identity: { sandboxId: 'sb1', threadId: 't1', userId: 'u1' },
-    allow: [`127.0.0.1:${echoPort}`],
+    allow: [`127.0.0.1:${echoPort}`, `127.0.0.1:${otherPort}`],
     aliases: { 'gateway.rampart.internal': { host: '127.0.0.1', port: gatewayPort } },
     audit: (record) => audit.push(record),
   });
@@ -45,13 +53,19 @@ before(async () => {
 after(async () => {
   await proxy.close();
   gateway.close();
+  other.close();
   echo.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-function viaProxy(method: string, path: string): Promise<{ status: number; body: string }> {
+function viaProxy(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  socketPath = proxy.socketPath,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: proxy.socketPath, method, path }, (res) => {
+    const req = request({ socketPath, method, path, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -113,6 +127,52 @@ test('CONNECT tunnels to an allowlisted host:port and refuses others', async () 
   const denied = audit.find((r) => r.method === 'CONNECT' && r.port === gatewayPort);
   assert.deepEqual([allowed?.allowed, allowed?.status, allowed?.bytesOut], [true, 200, 4]);
   assert.deepEqual([denied?.allowed, denied?.status], [false, 403]);
+});
+
+test('the gateway learns the thread from the proxy, never from the sandbox', async () => {
+  const forged = { 'x-rampart-thread-id': 'someone-else', 'X-Rampart-Sandbox-Id': 'forged' };
+  const response = await viaProxy('GET', 'http://gateway.rampart.internal/v1/models', forged);
+  assert.match(response.body, / thread=t1 sandbox=sb1$/);
+  // Hosts other than the aliases get neither the sandbox's copies nor ours.
+  const elsewhere = await viaProxy('GET', `http://127.0.0.1:${otherPort}/`, forged);
+  const seen = JSON.parse(elsewhere.body) as Record<string, string>;
+  assert.equal(elsewhere.status, 200);
+  assert.equal(seen['x-rampart-thread-id'], undefined);
+  assert.equal(seen['x-rampart-sandbox-id'], undefined);
+});
+
+test('an unbound proxy refuses everything; assign() rebinds identity and allowlist', async () => {
+  const records: EgressAuditRecord[] = [];
+  const warm = await startEgressProxy({
+    socketPath: join(dir, 'warm.sock'),
+    identity: undefined,
+    allow: [],
+    aliases: { 'gateway.rampart.internal': { host: '127.0.0.1', port: gatewayPort } },
+    audit: (record) => records.push(record),
+  });
+  try {
+    const before = await viaProxy('GET', 'http://gateway.rampart.internal/', {}, warm.socketPath);
+    assert.equal(before.status, 403);
+    assert.deepEqual(
+      [records[0]?.threadId, records[0]?.allowed, records[0]?.reason],
+      ['', false, 'sandbox not bound to a thread'],
+    );
+    warm.assign({ sandboxId: 'sb2', threadId: 't2', userId: 'u2', tenantId: 'team2' }, []);
+    const after = await viaProxy('GET', 'http://gateway.rampart.internal/', {}, warm.socketPath);
+    assert.equal(after.status, 200);
+    assert.match(after.body, /thread=t2 sandbox=sb2$/);
+    const refused = await viaProxy('GET', 'http://example.com/', {}, warm.socketPath);
+    assert.equal(refused.status, 403);
+    assert.deepEqual(
+      records.slice(1).map((r) => [r.host, r.threadId, r.tenantId, r.allowed]),
+      [
+        ['gateway.rampart.internal', 't2', 'team2', true],
+        ['example.com', 't2', 'team2', false],
+      ],
+    );
+  } finally {
+    await warm.close();
+  }
 });
 
 test('origin-form requests are not proxied', async () => {

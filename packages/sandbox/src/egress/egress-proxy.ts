@@ -2,6 +2,8 @@
 // exposes it as 127.0.0.1:3128. It forwards plain HTTP and tunnels CONNECT (HTTPS, or any TCP such as Redis) to
 // allowlisted destinations, answers 403 to everything else, and audits every request, allowed or not.
 // Secrets never pass through here in the clear for HTTPS (no MITM): the sandbox holds only its virtual key.
+// Who is behind a proxy is the socket it listens on (one socket per sandbox, bind-mounted into that sandbox only),
+// never anything in the request, so sandboxed code cannot forge the identity its requests are audited under.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
@@ -42,7 +44,8 @@ export type EgressAuditSink = (record: EgressAuditRecord) => void;
 export interface EgressProxyOptions {
   /** Host unix socket to listen on (replaced if stale). */
   socketPath: string;
-  identity: EgressIdentity;
+  /** Who is behind it; undefined = not yet bound to a thread (a warm sandbox): every request is refused. */
+  identity: EgressIdentity | undefined;
   /** Allowed destinations; typically just the Rampart gateway (see EgressAllowlist for the syntax). */
   allow: readonly string[];
   /**
@@ -59,10 +62,25 @@ export interface EgressProxyOptions {
 /** A running egress proxy. */
 export interface EgressProxy {
   socketPath: string;
+  /** The identity requests are audited under now. */
+  readonly identity: EgressIdentity | undefined;
+  /**
+   * Binds the proxy to another identity and allowlist (a warm sandbox given to a thread, a kernel restarted under
+   * a new sandbox id). Requests from then on are audited and allowed as the new identity.
+   */
+  assign(identity: EgressIdentity, allow: readonly string[]): void;
   close(): Promise<void>;
 }
 
+/** Request headers the proxy sets on what it forwards to an alias (the gateway): attribution it vouches for. */
+export const EGRESS_THREAD_HEADER = 'x-rampart-thread-id';
+export const EGRESS_SANDBOX_HEADER = 'x-rampart-sandbox-id';
+
+const UNBOUND: EgressIdentity = { sandboxId: '', threadId: '', userId: '' };
+
 // Hop-by-hop and proxy headers are for us, not for the destination (RFC 9110 §7.6.1).
+const ATTRIBUTION_HEADERS = new Set(['x-rampart-thread-id', 'x-rampart-sandbox-id']);
+
 const HOP_HEADERS = new Set([
   'connection',
   'keep-alive',
@@ -77,7 +95,8 @@ const HOP_HEADERS = new Set([
 
 /** Starts an egress proxy on options.socketPath. */
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
-  const allowlist = new EgressAllowlist(options.allow);
+  let identity = options.identity;
+  let allowlist = new EgressAllowlist(options.allow);
   const aliases = new Map(
     Object.entries(options.aliases ?? {}).map(([name, target]) => [name.toLowerCase(), target]),
   );
@@ -86,17 +105,20 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   const audit = (fields: Omit<EgressAuditRecord, keyof EgressIdentity | 'at'>): void => {
     try {
-      options.audit({ ...options.identity, at: new Date().toISOString(), ...fields });
+      options.audit({ ...(identity ?? UNBOUND), at: new Date().toISOString(), ...fields });
     } catch {
       // An audit sink failure must not take the proxy down; the sink owns its own error reporting.
     }
   };
-  // Resolves the destination: an alias, or the host itself when allowlisted.
-  const route = (host: string, port: number): { host: string; port: number } | undefined => {
+  // Resolves the destination: an alias, or the host itself when allowlisted. Nothing before a thread is bound.
+  const route = (host: string, port: number): { host: string; port: number; alias: boolean } | undefined => {
+    if (identity === undefined) return undefined;
     const alias = aliases.get(host.toLowerCase());
-    if (alias !== undefined) return alias;
-    return allowlist.allows(host, port) ? { host, port } : undefined;
+    if (alias !== undefined) return { ...alias, alias: true };
+    return allowlist.allows(host, port) ? { host, port, alias: false } : undefined;
   };
+  const refusal = (): string =>
+    identity === undefined ? 'sandbox not bound to a thread' : 'host not allowlisted';
 
   const server = createServer({ requestTimeout: 0 }, (req, res) => forwardHttp(req, res));
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => tunnel(req, client, head));
@@ -141,7 +163,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         bytesOut: 0,
         bytesIn: 0,
         durationMs: Date.now() - started,
-        reason: 'host not allowlisted',
+        reason: refusal(),
       });
       res
         .writeHead(403, { 'content-type': 'text/plain' })
@@ -150,7 +172,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP_HEADERS.has(name)) headers[name] = value;
+      if (value !== undefined && !HOP_HEADERS.has(name) && !ATTRIBUTION_HEADERS.has(name))
+        headers[name] = value;
+    }
+    // The gateway learns which thread a call comes from from us, not from the sandbox (whose copies were dropped).
+    if (target.alias && identity !== undefined) {
+      headers[EGRESS_THREAD_HEADER] = identity.threadId;
+      headers[EGRESS_SANDBOX_HEADER] = identity.sandboxId;
     }
     let bytesOut = 0;
     let bytesIn = 0;
@@ -227,7 +255,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         bytesOut: 0,
         bytesIn: 0,
         durationMs: Date.now() - started,
-        reason: port === 0 ? 'bad authority' : 'host not allowlisted',
+        reason: port === 0 ? 'bad authority' : refusal(),
       });
       client.end(
         `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\negress proxy: ${host}:${port} is not allowed for this sandbox\n`,
@@ -287,6 +315,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   return {
     socketPath: options.socketPath,
+    get identity() {
+      return identity;
+    },
+    assign(next, allow) {
+      allowlist = new EgressAllowlist(allow);
+      identity = next;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

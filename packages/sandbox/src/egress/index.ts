@@ -7,4 +7,15 @@ export {
   type EgressAuditRecord,
   type EgressAuditSink,
 } from './egress-proxy.js';
+export { EGRESS_SANDBOX_HEADER, EGRESS_THREAD_HEADER } from './egress-proxy.js';
+export {
+  createEgressHub,
+  type EgressHub,
+  type EgressHubOptions,
+  type EgressLease,
+  type EgressPolicy,
+  type EgressSubject,
+  type SandboxEgress,
+} from './egress-hub.js';
+export { tenantEgressPolicy, type TenantAllowlists, type TenantOf } from './egress-tenant-policy.js';
 export { EgressAllowlist } from './egress-allowlist.js';

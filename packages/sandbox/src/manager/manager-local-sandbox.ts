@@ -8,6 +8,7 @@ import { probeKernelHealth } from './manager-health-probe.js';
 import { newId } from './manager-ids.js';
 import { listWorkDirFiles } from './manager-list-files.js';
 import type { Notebook, NotebookCellResult, NotebookFileList, RunCellOptions } from './manager-notebook.js';
+import { releaseThreadResources, type ThreadResources } from './manager-thread-resources.js';
 
 const TOUCH_EVERY_MS = 10_000;
 
@@ -32,6 +33,8 @@ export interface LocalSandboxInit {
   spec: Omit<SandboxSpec, 'sandboxId'>;
   running: RunningSandbox;
   notices: string[];
+  /** Its egress socket and gateway key, kept across kernel restarts and released when it stops. */
+  resources: ThreadResources;
 }
 
 /** A thread's sandbox living in this process. */
@@ -41,6 +44,7 @@ export class LocalSandbox implements Notebook {
   readonly generation: number;
   readonly #ctx: LocalSandboxContext;
   readonly #spec: Omit<SandboxSpec, 'sandboxId'>;
+  readonly #resources: ThreadResources;
   #running: RunningSandbox;
   #notices: string[];
   #chain: Promise<unknown> = Promise.resolve();
@@ -58,6 +62,7 @@ export class LocalSandbox implements Notebook {
     this.threadId = init.threadId;
     this.generation = init.generation;
     this.#spec = init.spec;
+    this.#resources = init.resources;
     this.#running = init.running;
     this.#notices = [...init.notices];
     this.#lastUsedAt = ctx.clock.now();
@@ -168,6 +173,10 @@ export class LocalSandbox implements Notebook {
       this.#ended = true;
       await this.#update({ state: 'stopping' }).catch(() => undefined);
       await this.#running.stop().catch((error: unknown) => this.#ctx.log('sandbox_stop_failed', { error }));
+      // Only once the kernel is gone: it must not outlive its key or its socket.
+      await releaseThreadResources(this.#resources, this.threadId, (event, fields) =>
+        this.#ctx.log(event, fields),
+      );
       await this.#ctx.store.sandboxProcesses.remove(this.#running.sandboxId).catch(() => undefined);
       await this.#update({ state: 'off', pid: null, sandboxId: null, error: reason }).catch(() => undefined);
       this.#ctx.log('sandbox_stopped', { threadId: this.threadId, reason });
@@ -188,6 +197,12 @@ export class LocalSandbox implements Notebook {
       const sandboxId = newId('sbx');
       let running: RunningSandbox;
       try {
+        // Same socket, same key: the new kernel's requests are audited under its own sandbox id.
+        await this.#resources.lease?.assign({
+          sandboxId,
+          threadId: this.threadId,
+          userId: this.#spec.userId,
+        });
         running = await this.#ctx.driver.start({ ...this.#spec, sandboxId });
       } catch (error) {
         const why = `could not be restarted after ${reason ?? 'a restart request'}: ${(error as Error).message}`;

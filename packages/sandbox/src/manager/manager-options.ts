@@ -1,9 +1,11 @@
 // Settings of the lifecycle manager, with the defaults the talk argues for (30 s deep health checks, 2 h idle).
 import { hostname as osHostname } from 'node:os';
 import type { Store } from '@rampart/store';
+import type { SandboxEgress } from '../egress/egress-hub.js';
 import type { SandboxDriver, SandboxLimits } from '../sandbox-driver.js';
 import { systemClock, type Clock } from './manager-clock.js';
 import { newId } from './manager-ids.js';
+import type { MintGatewayKey } from './manager-thread-resources.js';
 
 /** Options of createSandboxManager. */
 export interface SandboxManagerOptions {
@@ -17,10 +19,20 @@ export interface SandboxManagerOptions {
   hostname?: string;
   clock?: Clock;
   limits?: Partial<SandboxLimits>;
-  /** Extra kernel environment of a thread (e.g. its virtual key and gateway URL). */
+  /** Extra kernel environment of a thread. The gateway's URL and key come from gatewayUrl and mintGatewayKey. */
   env?: (threadId: string, userId: string) => Record<string, string>;
-  /** Egress proxy socket given to every sandbox; absent = no network. */
-  egressProxySocket?: string;
+  /**
+   * Each sandbox's network: its own proxy socket, audited as its thread and user and allowed by its tenant's list
+   * (createEgressHub). Absent = no network at all.
+   */
+  egress?: SandboxEgress;
+  /** The gateway as sandboxes reach it through the egress proxy, e.g. http://gateway.rampart.internal:8787. */
+  gatewayUrl?: string;
+  /**
+   * Mints the virtual key a thread's sandbox gets (OPENAI_API_KEY, ANTHROPIC_API_KEY, RAMPART_API_KEY), revoked
+   * when that sandbox stops. Without it no key enters a sandbox. Real provider keys never do.
+   */
+  mintGatewayKey?: MintGatewayKey;
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
   healthAttempts?: number;
@@ -45,10 +57,12 @@ export interface SandboxManagerOptions {
 
 /** Options with defaults applied. */
 export type ResolvedManagerOptions = Required<
-  Omit<SandboxManagerOptions, 'egressProxySocket' | 'peer' | 'limits'>
+  Omit<SandboxManagerOptions, 'egress' | 'gatewayUrl' | 'mintGatewayKey' | 'peer' | 'limits'>
 > & {
   limits: SandboxLimits;
-  egressProxySocket: string | undefined;
+  egress: SandboxEgress | undefined;
+  gatewayUrl: string | undefined;
+  mintGatewayKey: MintGatewayKey | undefined;
   peer: SandboxManagerOptions['peer'];
 };
 
@@ -71,7 +85,9 @@ export function resolveManagerOptions(options: SandboxManagerOptions): ResolvedM
     clock: options.clock ?? systemClock,
     limits: { ...DEFAULT_SANDBOX_LIMITS, ...options.limits },
     env: options.env ?? (() => ({})),
-    egressProxySocket: options.egressProxySocket,
+    egress: options.egress,
+    gatewayUrl: options.gatewayUrl,
+    mintGatewayKey: options.mintGatewayKey,
     healthIntervalMs: options.healthIntervalMs ?? 30_000,
     healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
     healthAttempts: options.healthAttempts ?? 3,

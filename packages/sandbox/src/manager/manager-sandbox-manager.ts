@@ -22,6 +22,12 @@ import { PeerNotebook } from './manager-peer-notebook.js';
 import { isProcessAlive } from './manager-process-tree.js';
 import { startPeerServer, type PeerServer } from './manager-peer-server.js';
 import { reconcileSandboxes, type ReconcileReport } from './manager-reconcile.js';
+import {
+  gatewayEnv,
+  releaseThreadResources,
+  type GatewayKey,
+  type ThreadResources,
+} from './manager-thread-resources.js';
 import { WarmPool, type WarmSandbox } from './manager-warm-pool.js';
 
 /** Who is asking, for per-user settings (env, later quotas). */
@@ -121,6 +127,7 @@ class Manager implements SandboxManager {
               hostname: options.hostname,
               workRoot: options.workRoot,
               baseSpec: this.#baseSpec(),
+              egress: options.egress,
               log: options.log,
             },
             options.warmPoolSize,
@@ -331,30 +338,35 @@ class Manager implements SandboxManager {
   async #startClaimed(claimed: SandboxRecord, userId: string): Promise<Notebook> {
     const threadId = claimed.threadId;
     const fence = { threadId, owner: this.id, generation: claimed.generation };
-    const env = this.#o.env(threadId, userId);
     const notices =
       claimed.error !== null
         ? [
             `A new sandbox was started for this thread: the previous one ${claimed.error}. Variables from earlier cells are gone; files in the work dir are kept.`,
           ]
         : [];
+    const resources: ThreadResources = {};
+    let env: Record<string, string> = {};
     let running: RunningSandbox;
     let workDir: string;
+    let warm: WarmSandbox | undefined;
     try {
-      const warm = claimed.workDir === null ? this.#pool?.take() : undefined;
+      const key: GatewayKey | undefined = await this.#o.mintGatewayKey?.(userId, threadId);
+      if (key !== undefined) resources.key = key;
+      env = { ...this.#o.env(threadId, userId), ...gatewayEnv(this.#o.gatewayUrl, key?.key) };
+      warm = claimed.workDir === null ? this.#pool?.take() : undefined;
       if (warm !== undefined) {
         running = warm.running;
         workDir = warm.spec.workDir;
+        if (warm.lease !== undefined) resources.lease = warm.lease;
+        await resources.lease?.assign({ sandboxId: running.sandboxId, threadId, userId });
         await this.#bindWarm(warm, env);
       } else {
         workDir = claimed.workDir ?? join(this.#o.workRoot, threadWorkDirName(threadId));
         const sandboxId = newId('sbx');
+        const lease = await this.#o.egress?.open({ sandboxId, threadId, userId });
+        if (lease !== undefined) resources.lease = lease;
         running = await this.#o.driver.start({
-          ...this.#baseSpec(),
-          threadId,
-          userId,
-          env: { ...env },
-          workDir,
+          ...this.#spec(threadId, userId, env, workDir, resources),
           sandboxId,
         });
         await this.#o.store.sandboxProcesses.record({
@@ -366,6 +378,11 @@ class Manager implements SandboxManager {
         });
       }
     } catch (error) {
+      if (warm !== undefined) {
+        await warm.running.stop().catch(() => undefined);
+        await this.#o.store.sandboxProcesses.remove(warm.running.sandboxId).catch(() => undefined);
+      }
+      await releaseThreadResources(resources, threadId, this.#o.log);
       const message = (error as Error).message;
       await this.#o.store.sandboxes
         .update(fence, { state: 'off', error: `failed to start: ${message}` }, this.#o.clock.now())
@@ -397,34 +414,46 @@ class Manager implements SandboxManager {
     );
     if (!fenced) {
       await running.stop().catch(() => undefined);
+      await releaseThreadResources(resources, threadId, this.#o.log);
       await this.#o.store.sandboxProcesses.remove(running.sandboxId).catch(() => undefined);
       throw new SandboxManagerError(
         'sandbox_lost_ownership',
         `another manager took over ${threadId} while it started`,
       );
     }
-    const spec: Omit<SandboxSpec, 'sandboxId'> = {
-      ...this.#baseSpec(),
-      threadId,
-      userId,
-      env: { ...env },
-      workDir,
-    };
     const local = new LocalSandbox(this.#ctx, {
       threadId,
       generation: claimed.generation,
-      spec,
+      spec: this.#spec(threadId, userId, env, workDir, resources),
       running,
       notices,
+      resources,
     });
     this.#locals.set(threadId, local);
     this.#o.log('sandbox_started', {
       threadId,
       pid: running.pid,
-      warm: claimed.workDir === null,
+      warm: warm !== undefined,
       generation: claimed.generation,
     });
     return local;
+  }
+
+  #spec(
+    threadId: string,
+    userId: string,
+    env: Record<string, string>,
+    workDir: string,
+    resources: ThreadResources,
+  ): Omit<SandboxSpec, 'sandboxId'> {
+    return {
+      ...this.#baseSpec(),
+      threadId,
+      userId,
+      env: { ...env },
+      workDir,
+      ...(resources.lease === undefined ? {} : { egressProxySocket: resources.lease.socketPath }),
+    };
   }
 
   // A warm kernel was started before its thread existed: the thread's env arrives through one cell. Its work dir
@@ -433,18 +462,11 @@ class Manager implements SandboxManager {
     if (Object.keys(env).length === 0) return;
     const code = `import os as _rampart_os, json as _rampart_json\n_rampart_os.environ.update(_rampart_json.loads(${JSON.stringify(JSON.stringify(env))}))\ndel _rampart_os, _rampart_json`;
     const result = await warm.running.kernel.execute(code, { timeoutMs: 10_000 });
-    if (result.status !== 'ok') {
-      await warm.running.stop().catch(() => undefined);
-      throw new Error(`binding a warm sandbox failed (${result.status})`);
-    }
+    if (result.status !== 'ok') throw new Error(`binding a warm sandbox failed (${result.status})`);
   }
 
   #baseSpec(): Omit<SandboxSpec, 'sandboxId' | 'threadId' | 'userId' | 'workDir'> {
-    return {
-      limits: this.#o.limits,
-      env: {},
-      ...(this.#o.egressProxySocket === undefined ? {} : { egressProxySocket: this.#o.egressProxySocket }),
-    };
+    return { limits: this.#o.limits, env: {} };
   }
 
   async #register(): Promise<void> {

@@ -2,9 +2,11 @@
 // (importing ipykernel alone takes ~0.8 s). Each warm sandbox is started with its own fresh work dir; binding it to a
 // thread makes that directory the thread's work dir (recorded in the store) and applies the thread's env with one
 // cell. So only threads WITHOUT a work dir yet can use the pool: a thread coming back after an idle stop has its
-// files elsewhere and gets a cold start in its own dir. Warm sandboxes use the manager's default limits and egress.
+// files elsewhere and gets a cold start in its own dir. Warm sandboxes use the manager's default limits; each has its
+// own egress socket that refuses everything until the manager assigns it to the thread (and its tenant's allowlist).
 import { join } from 'node:path';
 import type { Store } from '@rampart/store';
+import type { EgressLease, SandboxEgress } from '../egress/egress-hub.js';
 import type { RunningSandbox, SandboxDriver, SandboxSpec } from '../sandbox-driver.js';
 import type { Clock } from './manager-clock.js';
 import { newId } from './manager-ids.js';
@@ -13,6 +15,8 @@ import { newId } from './manager-ids.js';
 export interface WarmSandbox {
   running: RunningSandbox;
   spec: Omit<SandboxSpec, 'sandboxId'>;
+  /** Its egress socket, refusing everything until the manager assigns it to a thread. */
+  lease: EgressLease | undefined;
 }
 
 /** What the pool needs from its manager. */
@@ -23,8 +27,9 @@ export interface WarmPoolContext {
   ownerId: string;
   hostname: string;
   workRoot: string;
-  /** The spec of a generic sandbox (default limits, env and egress), without ids and work dir. */
+  /** The spec of a generic sandbox (default limits and env), without ids and work dir. */
   baseSpec: Omit<SandboxSpec, 'sandboxId' | 'threadId' | 'userId' | 'workDir'>;
+  egress: SandboxEgress | undefined;
   log(event: string, fields: Record<string, unknown>): void;
 }
 
@@ -78,16 +83,21 @@ export class WarmPool {
 
   async #startOne(): Promise<void> {
     const sandboxId = newId('warm');
-    const spec = {
-      ...this.#ctx.baseSpec,
-      threadId: '',
-      userId: '',
-      workDir: join(this.#ctx.workRoot, `w-${sandboxId.slice('warm-'.length)}`),
-    };
+    let lease: EgressLease | undefined;
     let running: RunningSandbox;
+    let spec: Omit<SandboxSpec, 'sandboxId'>;
     try {
+      lease = await this.#ctx.egress?.open();
+      spec = {
+        ...this.#ctx.baseSpec,
+        threadId: '',
+        userId: '',
+        workDir: join(this.#ctx.workRoot, `w-${sandboxId.slice('warm-'.length)}`),
+        ...(lease === undefined ? {} : { egressProxySocket: lease.socketPath }),
+      };
       running = await this.#ctx.driver.start({ ...spec, sandboxId });
     } catch (error) {
+      await lease?.close().catch(() => undefined);
       this.#ctx.log('warm_start_failed', { error: (error as Error).message });
       throw error;
     }
@@ -98,11 +108,14 @@ export class WarmPool {
       pid: running.pid,
       startedAt: this.#ctx.clock.now(),
     });
-    const warm: WarmSandbox = { running, spec };
+    const warm: WarmSandbox = { running, spec, lease };
     // A warm sandbox that dies while waiting is dropped; the next fill replaces it.
     void running.exited.then(() => {
       const index = this.#ready.indexOf(warm);
-      if (index >= 0) this.#ready.splice(index, 1);
+      if (index >= 0) {
+        this.#ready.splice(index, 1);
+        void lease?.close().catch(() => undefined);
+      }
       void this.#ctx.store.sandboxProcesses.remove(sandboxId).catch(() => undefined);
     });
     if (this.#closed) {
@@ -114,6 +127,7 @@ export class WarmPool {
 
   async #discard(warm: WarmSandbox): Promise<void> {
     await warm.running.stop().catch(() => undefined);
+    await warm.lease?.close().catch(() => undefined);
     await this.#ctx.store.sandboxProcesses.remove(warm.running.sandboxId).catch(() => undefined);
   }
 }
