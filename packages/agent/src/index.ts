@@ -33,6 +33,7 @@ export { createMcpToolHost } from './tools/agent-mcp-tool-host.js';
 export type { ConnectableMcpServer, McpServerSource, McpToolHost } from './tools/agent-mcp-tool-host.js';
 export { createAgentToolHost } from './tools/agent-tool-host.js';
 export type { AgentMcpServerConfig, AgentToolHostOptions } from './tools/agent-tool-host.js';
+export { createGatewayModel } from './model/agent-gateway-model.js';
 export { createHttpGatewayModel, parseAttempts } from './model/agent-http-gateway-model.js';
 export type { HttpGatewayModelOptions } from './model/agent-http-gateway-model.js';
 export { runDemo } from './demo/agent-demo.js';

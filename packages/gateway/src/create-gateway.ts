@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createPriceBook } from './pricing/price-book.js';
 import { UsageMetering, type UsageMeteringOptions } from './ledger/usage-metering.js';
+import { createInProcessChat, type InProcessChat } from './pipeline/in-process-chat.js';
 import { resolveWebhookSecrets } from './webhooks/webhook-config-schema.js';
 import { adminUsageRoute, handleKeyUsageRoute } from './http/handle-usage-route.js';
 import type { Store } from '@rampart/store';
@@ -72,6 +73,8 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<string>;
   /** Limits, budgets, ledger and webhooks. */
   metering: UsageMetering;
+  /** The chat pipeline for callers in this process (the agent loop): same routing, limits, ledger, cache as HTTP. */
+  chat: InProcessChat;
   close(): Promise<void>;
 }
 
@@ -222,6 +225,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     breakers,
     metering,
+    chat: createInProcessChat(deps, prices),
     async listen(port = 0, host = '127.0.0.1') {
       await breakers.start();
       await metering.start();

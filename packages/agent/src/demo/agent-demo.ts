@@ -12,7 +12,7 @@ import { openStore } from '@rampart/store';
 import type { AgentEvent } from '../agent-events.js';
 import { runAgentInMemory, userText, type InMemoryRun } from '../loop/agent-run-in-memory.js';
 import type { ModelClient } from '../loop/agent-run-types.js';
-import { createHttpGatewayModel } from '../model/agent-http-gateway-model.js';
+import { createGatewayModel } from '../model/agent-gateway-model.js';
 import { createAgentToolHost } from '../tools/agent-tool-host.js';
 import { demoAnswerTurn, demoOpeningTurns, DEMO_TASK } from './agent-demo-script.js';
 import { createEventPrinter } from './agent-demo-printer.js';
@@ -21,7 +21,7 @@ import { createEventPrinter } from './agent-demo-printer.js';
 export interface DemoOptions {
   write: (text: string) => void;
   color?: boolean;
-  /** Model client factory given the gateway; default: over the gateway's HTTP API. */
+  /** Model client factory given the gateway; default: gateway.chat in this process, as `rampart start` runs agents. */
   modelFor?: (gateway: { url: string; gateway: ReturnType<typeof createGateway> }) => ModelClient;
 }
 
@@ -87,7 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ]),
     );
     write(print.user(DEMO_TASK));
-    const model = options.modelFor?.({ url, gateway }) ?? createHttpGatewayModel({ baseUrl: url });
+    const model = options.modelFor?.({ url, gateway }) ?? createGatewayModel(gateway);
     let cellsDone = 0;
     const run = await runAgentInMemory({
       model,

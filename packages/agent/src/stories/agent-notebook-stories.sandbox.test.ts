@@ -55,7 +55,7 @@ describe('agent stories with the real notebook', () => {
       { text: 'The notebook says the answer is 42.' },
     );
     const run = await runAgentInMemory({
-      model: gw.model,
+      model: gw.inProcessModel,
       tools,
       config,
       messages: [userText('What is 6 times 7?')],
@@ -85,7 +85,7 @@ describe('agent stories with the real notebook', () => {
       { text: 'It is 84.' },
     );
     const run = await runAgentInMemory({
-      model: gw.model,
+      model: gw.inProcessModel,
       tools,
       config,
       messages: [userText('Double the answer')],
@@ -107,7 +107,12 @@ describe('agent stories with the real notebook', () => {
     gw.sim.reset();
     const code = 'import time\nprint("scraped", time.time() > 0)';
     gw.sim.script.push({ toolCalls: [cell(code)] }, { toolCalls: [cell(`${code}\n`)] }, { text: 'Done.' });
-    const run = await runAgentInMemory({ model: gw.model, tools, config, messages: [userText('scrape')] });
+    const run = await runAgentInMemory({
+      model: gw.inProcessModel,
+      tools,
+      config,
+      messages: [userText('scrape')],
+    });
     assert.equal(run.outcome.status, 'completed');
     const results = run.events.filter((e) => e.type === 'tool_result');
     assert.equal(results.length, 2);

@@ -3,6 +3,7 @@
 import { createGateway, createLogger, parseGatewayConfig, simulatedConfig, type Gateway } from '@rampart/gateway';
 import { startSimulator, type Simulator } from '@rampart/simulator';
 import type { ModelClient } from '../../loop/agent-run-types.js';
+import { createGatewayModel } from '../../model/agent-gateway-model.js';
 import { createHttpGatewayModel } from '../../model/agent-http-gateway-model.js';
 
 /** The model stories call: requests for it go only to the simulated Anthropic API (no fallback to hide faults). */
@@ -15,7 +16,10 @@ export interface StoryGateway {
   sim: Simulator;
   gateway: Gateway;
   url: string;
+  /** Over the gateway's HTTP API. */
   model: ModelClient;
+  /** Through gateway.chat, in this process. */
+  inProcessModel: ModelClient;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function startStoryGateway(): Promise<StoryGateway> {
     gateway,
     url,
     model: createHttpGatewayModel({ baseUrl: url }),
+    inProcessModel: createGatewayModel(gateway),
     async close() {
       await gateway.close();
       await sim.close();
