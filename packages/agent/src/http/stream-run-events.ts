@@ -37,6 +37,7 @@ export async function streamRunEvents(options: StreamRunEventsOptions): Promise<
   response.flushHeaders();
 
   let last = options.afterSeq;
+  let timedOut = true;
   let wake: (() => void) | undefined;
   let signalled = false;
   const poke = () => {
@@ -72,8 +73,9 @@ export async function streamRunEvents(options: StreamRunEventsOptions): Promise<
       }
       if (ended || closed) return;
       if (events.length === 500) continue;
-      if (events.length === 0) {
+      if (events.length === 0 && timedOut) {
         // A run can end without a final event only through an operator's hand; do not hang on it forever.
+        // (Checked on quiet polls only: a signal means events exist.)
         const run = await store.runs.get(runId);
         if (run === undefined || (run.status !== 'queued' && run.status !== 'running')) {
           if ((await store.runEvents.lastSeq(runId)) <= last) return;
@@ -81,8 +83,12 @@ export async function streamRunEvents(options: StreamRunEventsOptions): Promise<
         }
       }
       if (signalled) continue;
+      timedOut = false;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(() => {
+          timedOut = true;
+          resolve();
+        }, pollMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

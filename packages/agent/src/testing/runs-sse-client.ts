@@ -15,6 +15,8 @@ export interface ReadRunEventsOptions {
   /** Stop (and drop the connection) after this many events. */
   maxEvents?: number;
   signal?: AbortSignal;
+  /** Called when the response headers arrived (the stream is open). */
+  onOpen?(at: number): void;
 }
 
 /** Streams GET url as SSE until the server ends it (or maxEvents); resolves to the events received. */
@@ -30,6 +32,7 @@ export async function readRunEvents(
   });
   if (response.status !== 200 || response.body === null)
     throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
+  options.onOpen?.(Date.now());
   const received: ReceivedEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
