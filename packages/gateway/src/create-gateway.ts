@@ -54,9 +54,9 @@ export interface GatewayOptions {
   /** The durable store: with it every request that reaches an upstream is recorded in the usage ledger. */
   store?: Store;
   /** Tuning of the ledger's group commit, heartbeat and reconciliation (tests shorten them). */
-  ledger?: Pick<
+  ledger?: Omit<
     UsageMeteringOptions,
-    'flushMs' | 'heartbeatMs' | 'deadAfterMs' | 'reconcileMs' | 'webhookPollMs' | 'instanceId'
+    'state' | 'prices' | 'logger' | 'store' | 'webhooks' | 'now' | 'random'
   >;
   /** Where `env:NAME` webhook secrets are read (default process.env). */
   env?: Record<string, string | undefined>;

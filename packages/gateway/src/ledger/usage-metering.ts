@@ -43,6 +43,10 @@ export interface UsageMeteringOptions {
   reconcileMs?: number;
   /** Outbox poll period (default 500 ms). */
   webhookPollMs?: number;
+  /** How long a replica holds a claimed outbox row (default 30 s). */
+  webhookLeaseMs?: number;
+  /** First retry delay of a failed delivery, doubled per attempt (default 1 s). */
+  webhookBaseDelayMs?: number;
 }
 
 /** What the chat route tells metering when a request begins. */
@@ -130,6 +134,10 @@ export class UsageMetering {
           now: this.#now,
           ...(options.random ? { random: options.random } : {}),
           ...(options.webhookPollMs !== undefined ? { pollMs: options.webhookPollMs } : {}),
+          ...(options.webhookLeaseMs !== undefined
+            ? { leaseMs: options.webhookLeaseMs, timeoutMs: Math.min(10_000, options.webhookLeaseMs / 2) }
+            : {}),
+          ...(options.webhookBaseDelayMs !== undefined ? { baseDelayMs: options.webhookBaseDelayMs } : {}),
         });
       }
     }
