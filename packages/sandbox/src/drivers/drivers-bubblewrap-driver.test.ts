@@ -36,6 +36,24 @@ let gateway: Server;
 let admin: Redis;
 let acl: RedisAclProvisioner;
 const audit: EgressAuditRecord[] = [];
+const onAudit = new Set<() => void>();
+
+/** Resolves once an audit record matching is written (tunnels are audited when they close); bounded. */
+function audited(match: (entry: EgressAuditRecord) => boolean, withinMs = 20_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), withinMs);
+    const check = (): void => {
+      if (audit.some(match)) finish(true);
+    };
+    const finish = (found: boolean): void => {
+      clearTimeout(timer);
+      onAudit.delete(check);
+      resolve(found);
+    };
+    onAudit.add(check);
+    check();
+  });
+}
 const proxies: EgressProxy[] = [];
 const users = { a: `sbx${randomUUID().slice(0, 8)}`, b: `sbx${randomUUID().slice(0, 8)}` };
 let a: RunningSandbox;
@@ -54,7 +72,10 @@ async function startSandbox(name: 'a' | 'b'): Promise<{ sandbox: RunningSandbox;
     aliases: {
       'gateway.rampart.internal': { host: '127.0.0.1', port: (gateway.address() as AddressInfo).port },
     },
-    audit: (record) => audit.push(record),
+    audit: (record) => {
+      audit.push(record);
+      for (const listener of [...onAudit]) listener();
+    },
   });
   proxies.push(proxy);
   const redis = await acl.provision(userId);
@@ -265,12 +286,10 @@ s.close()`;
     assert.equal(await admin.get(`data:${users.b}:secret`), 'B only');
     await admin.del(`data:${users.a}:x`);
     // Tunnels are audited when they close, a moment after the cell closed its socket.
-    const tunnelled = (): boolean =>
-      audit.some(
-        (r) => r.sandboxId === specA.sandboxId && r.method === 'CONNECT' && r.port === 6379 && r.allowed,
-      );
-    for (let i = 0; i < 40 && !tunnelled(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(tunnelled(), 'the Redis tunnel was audited');
+    const tunnelled = await audited(
+      (r) => r.sandboxId === specA.sandboxId && r.method === 'CONNECT' && r.port === 6379 && r.allowed,
+    );
+    assert.ok(tunnelled, 'the Redis tunnel was audited');
   });
 
   test('a fork bomb stops at the pids limit', async () => {

@@ -22,6 +22,36 @@ let echoPort: number;
 let other: Server;
 let otherPort: number;
 const audit: EgressAuditRecord[] = [];
+const onAudit = new Set<() => void>();
+const record = (entry: EgressAuditRecord): void => {
+  audit.push(entry);
+  for (const listener of [...onAudit]) listener();
+};
+
+/**
+ * The first audit record matching, as soon as it is written: records are written when an exchange ends (a tunnel
+ * when it closes), which on a busy host can come after the client saw its last byte. Bounded, never a fixed sleep.
+ */
+function audited(
+  match: (entry: EgressAuditRecord) => boolean,
+  withinMs = 10_000,
+): Promise<EgressAuditRecord> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onAudit.delete(check);
+      reject(new Error('no matching audit record was written'));
+    }, withinMs);
+    const check = (): void => {
+      const found = audit.find(match);
+      if (found === undefined) return;
+      clearTimeout(timer);
+      onAudit.delete(check);
+      resolve(found);
+    };
+    onAudit.add(check);
+    check();
+  });
+}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rampart-egress-'));
@@ -46,7 +76,7 @@ before(async () => {
     identity: { sandboxId: 'sb1', threadId: 't1', userId: 'u1' },
     allow: [`127.0.0.1:${echoPort}`, `127.0.0.1:${otherPort}`],
     aliases: { 'gateway.rampart.internal': { host: '127.0.0.1', port: gatewayPort } },
-    audit: (record) => audit.push(record),
+    audit: record,
   });
 });
 
@@ -102,18 +132,18 @@ test('plain HTTP to an alias is forwarded and audited', async () => {
   const response = await viaProxy('GET', 'http://gateway.rampart.internal/v1/models?x=1');
   assert.equal(response.status, 200);
   assert.match(response.body, /^gateway saw GET \/v1\/models\?x=1/);
-  const record = audit.find((r) => r.host === 'gateway.rampart.internal');
-  assert.equal(record?.allowed, true);
-  assert.equal(record?.status, 200);
-  assert.equal(record?.sandboxId, 'sb1');
-  assert.ok((record?.bytesIn ?? 0) > 0);
+  const entry = await audited((r) => r.host === 'gateway.rampart.internal');
+  assert.equal(entry.allowed, true);
+  assert.equal(entry.status, 200);
+  assert.equal(entry.sandboxId, 'sb1');
+  assert.ok(entry.bytesIn > 0);
 });
 
 test('a host not on the allowlist gets 403 and a denied audit record', async () => {
   const response = await viaProxy('GET', 'http://example.com/');
   assert.equal(response.status, 403);
-  const record = audit.find((r) => r.host === 'example.com');
-  assert.deepEqual([record?.allowed, record?.status, record?.userId], [false, 403, 'u1']);
+  const entry = await audited((r) => r.host === 'example.com' && r.threadId === 't1');
+  assert.deepEqual([entry.allowed, entry.status, entry.userId], [false, 403, 'u1']);
 });
 
 test('CONNECT tunnels to an allowlisted host:port and refuses others', async () => {
@@ -121,12 +151,11 @@ test('CONNECT tunnels to an allowlisted host:port and refuses others', async () 
   assert.match(tunnelled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nping$/);
   const refused = await connectVia(`127.0.0.1:${gatewayPort}`);
   assert.match(refused, /^HTTP\/1\.1 403 Forbidden/);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  // Tunnels are audited when they close, so order by port rather than by arrival.
-  const allowed = audit.find((r) => r.method === 'CONNECT' && r.port === echoPort);
-  const denied = audit.find((r) => r.method === 'CONNECT' && r.port === gatewayPort);
-  assert.deepEqual([allowed?.allowed, allowed?.status, allowed?.bytesOut], [true, 200, 4]);
-  assert.deepEqual([denied?.allowed, denied?.status], [false, 403]);
+  // Tunnels are audited when they close, so match by port rather than by arrival.
+  const allowed = await audited((r) => r.method === 'CONNECT' && r.port === echoPort);
+  const denied = await audited((r) => r.method === 'CONNECT' && r.port === gatewayPort);
+  assert.deepEqual([allowed.allowed, allowed.status, allowed.bytesOut], [true, 200, 4]);
+  assert.deepEqual([denied.allowed, denied.status], [false, 403]);
 });
 
 test('the gateway learns the thread from the proxy, never from the sandbox', async () => {
@@ -142,20 +171,20 @@ test('the gateway learns the thread from the proxy, never from the sandbox', asy
 });
 
 test('an unbound proxy refuses everything; assign() rebinds identity and allowlist', async () => {
-  const records: EgressAuditRecord[] = [];
   const warm = await startEgressProxy({
     socketPath: join(dir, 'warm.sock'),
     identity: undefined,
     allow: [],
     aliases: { 'gateway.rampart.internal': { host: '127.0.0.1', port: gatewayPort } },
-    audit: (record) => records.push(record),
+    audit: record,
   });
   try {
-    const before = await viaProxy('GET', 'http://gateway.rampart.internal/', {}, warm.socketPath);
+    const before = await viaProxy('GET', 'http://gateway.rampart.internal/unbound', {}, warm.socketPath);
     assert.equal(before.status, 403);
+    const refusedUnbound = await audited((r) => r.host === 'gateway.rampart.internal' && r.threadId === '');
     assert.deepEqual(
-      [records[0]?.threadId, records[0]?.allowed, records[0]?.reason],
-      ['', false, 'sandbox not bound to a thread'],
+      [refusedUnbound.allowed, refusedUnbound.reason],
+      [false, 'sandbox not bound to a thread'],
     );
     warm.assign({ sandboxId: 'sb2', threadId: 't2', userId: 'u2', tenantId: 'team2' }, []);
     const after = await viaProxy('GET', 'http://gateway.rampart.internal/', {}, warm.socketPath);
@@ -163,11 +192,15 @@ test('an unbound proxy refuses everything; assign() rebinds identity and allowli
     assert.match(after.body, /thread=t2 sandbox=sb2$/);
     const refused = await viaProxy('GET', 'http://example.com/', {}, warm.socketPath);
     assert.equal(refused.status, 403);
+    const ofT2 = await Promise.all([
+      audited((r) => r.threadId === 't2' && r.host === 'gateway.rampart.internal'),
+      audited((r) => r.threadId === 't2' && r.host === 'example.com'),
+    ]);
     assert.deepEqual(
-      records.slice(1).map((r) => [r.host, r.threadId, r.tenantId, r.allowed]),
+      ofT2.map((r) => [r.sandboxId, r.tenantId, r.allowed]),
       [
-        ['gateway.rampart.internal', 't2', 'team2', true],
-        ['example.com', 't2', 'team2', false],
+        ['sb2', 'team2', true],
+        ['sb2', 'team2', false],
       ],
     );
   } finally {
