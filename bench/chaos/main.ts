@@ -3,7 +3,7 @@
 // its capacity). Simulator and gateway each run in their own process (a fresh gateway per scenario, so
 // breaker state does not leak between them); this process is the load generator. Prints figures next to
 // targets and writes bench/results/chaos-<timestamp>.json and chaos-latest.json.
-//   --requests N (100000)  --concurrency C (64)  --max-seconds S  time limit for (a) (240)
+//   --requests N (100000)  --concurrency C (64)  --max-seconds S  time limit for (a) (600)
 //   --last-level-retries R (3)  --quick (5,000 requests, short cascade)  --only a|b
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ const fallbackSettings = {
   failureRate: 0.1,
   concurrency: int(values.concurrency, 64),
   // Split between the two phases; a phase that hits it reports itself truncated.
-  maxSecondsPerPhase: int(values['max-seconds'], 240) / 2,
+  maxSecondsPerPhase: int(values['max-seconds'], 600) / 2,
   clientTimeoutMs: 30_000,
 };
 const lastLevelRetries = int(values['last-level-retries'], 3);

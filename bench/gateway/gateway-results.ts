@@ -42,6 +42,8 @@ export interface GatewayBenchRun {
     rampartLogLevel: string;
   };
   systems: { simulator: SystemFigures; rampart: SystemFigures; portkey: SystemFigures };
+  /** The bare reference proxy's throughput: the ceiling of any Node gateway on this machine. */
+  reference?: Outcome<ThroughputFigures>;
   targets: TargetCheck[];
 }
 

@@ -31,8 +31,10 @@ import {
 } from './gateway-systems.js';
 import { measureAddedLatency } from './measure-added-latency.js';
 import { measureFallback } from './measure-fallback.js';
-import { measureThroughput } from './measure-throughput.js';
-import { renderGatewayTable } from './render-gateway-table.js';
+import { meteredRequest, renderMeteredLine, startMeteredRampart } from './measure-metered.js';
+import { measureThroughput, type ThroughputFigures } from './measure-throughput.js';
+import { findFreePort } from '../lib/find-free-port.js';
+import { formatRate, renderGatewayTable } from './render-gateway-table.js';
 import { simControl } from '../lib/sim-control.js';
 import { startSimulatorProcess } from '../lib/start-simulator-process.js';
 
@@ -83,6 +85,9 @@ const systems: Record<SystemName, SystemFigures> = {
   portkey: { started: notAvailable('not started'), throughput: notAvailable('not run') },
 };
 const gateways = ['rampart', 'portkey'] as const;
+/** Rampart with virtual keys, limits and the ledger on, measured like the bare gateway. */
+let metered: Outcome<Awaited<ReturnType<typeof measureThroughput>>> = notAvailable('not run');
+let reference: Outcome<ThroughputFigures> = notAvailable('not run');
 
 try {
   log(`logs of the child processes: ${workDir}`);
@@ -124,6 +129,17 @@ try {
     return attempt(measure);
   };
 
+  log(`throughput: rampart with auth + limits + ledger, ${settings.connections.join(' and ')} connections`);
+  metered = await attempt(async () => {
+    const instance = await startMeteredRampart(group, repoRoot, workDir, simulator.url, logLevel);
+    await simControl(simulator.url).reset();
+    const request = meteredRequest(chatRequest('rampart', { ...urls, rampart: instance.url })!, instance);
+    return measureThroughput(request, instance.process.pid, {
+      connections: settings.connections,
+      durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
+    });
+  });
   for (const name of ['simulator', ...gateways] as const) {
     log(
       `throughput: ${name}, ${settings.connections.join(' and ')} connections × ${settings.durationSeconds} s`,
@@ -137,6 +153,33 @@ try {
       }),
     );
   }
+  // The ceiling for any Node proxy here (reference-proxy-main.mjs): measured like the others, reported apart.
+  log(
+    `throughput: reference proxy (node:http + undici, nothing else), ${settings.connections.join(' and ')} connections`,
+  );
+  reference = await attempt(async () => {
+    const port = await findFreePort();
+    const proxy = await group.start({
+      name: 'reference-proxy',
+      command: process.execPath,
+      args: [
+        join(repoRoot, 'bench/gateway/reference-proxy-main.mjs'),
+        '--upstream',
+        simulator.url,
+        '--port',
+        String(port),
+      ],
+      cwd: repoRoot,
+      readyUrl: `http://127.0.0.1:${port}/`,
+    });
+    await simControl(simulator.url).reset();
+    const request = chatRequest('simulator', urls)!;
+    return measureThroughput({ ...request, url: `http://127.0.0.1:${port}/v1/chat/completions` }, proxy.pid, {
+      connections: settings.connections,
+      durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
+    });
+  });
   for (const name of gateways) {
     log(`added latency at 1 connection: ${name}, ${settings.latencyRounds} paired rounds`);
     systems[name].latency = await whenRunning(name, () =>
@@ -216,12 +259,13 @@ const run: GatewayBenchRun = {
   },
   settings,
   systems,
+  reference,
   targets: checkGatewayTargets(systems.rampart, systems.portkey, settings.connections),
 };
 
 const resultsDir = join(repoRoot, 'bench/results');
 mkdirSync(resultsDir, { recursive: true });
-const json = `${JSON.stringify(run, null, 2)}\n`;
+const json = `${JSON.stringify({ ...run, rampartMetered: metered }, null, 2)}\n`;
 const stamped = join(resultsDir, `gateway-${run.startedAt.replace(/[:.]/g, '-')}.json`);
 writeFileSync(stamped, json);
 writeFileSync(join(resultsDir, 'gateway-latest.json'), json);
@@ -233,13 +277,29 @@ process.stdout.write(
   [
     '',
     renderGatewayTable(run),
+    renderMeteredLine(run.systems.rampart.throughput, metered, run.settings.connections),
     '',
+    referenceLine(run),
     `${run.environment.cpus} × ${run.environment.cpuModel}, Node ${run.environment.node}; load average ${run.environment.loadAverageBefore.toFixed(2)} before, ${run.environment.loadAverageAfter.toFixed(2)} after (other work on this machine adds noise).`,
     `Wall time ${run.wallSeconds.toFixed(0)} s. Figures: ${stamped}`,
     ...(allStarted ? [] : [`Child process logs: ${workDir}`]),
     '',
   ].join('\n'),
 );
+
+/** The reference proxy's throughput next to what 10× Portkey would need. */
+function referenceLine(run: GatewayBenchRun): string {
+  if (!run.reference?.ok) return `Reference proxy: n/a (${run.reference?.reason ?? 'not run'}).`;
+  const runs = run.reference.value.runs;
+  const parts = run.settings.connections.map((c) => {
+    const figure = runs[c];
+    const portkey = run.systems.portkey.throughput;
+    const tenX =
+      portkey.ok && portkey.value.runs[c]?.ok ? 10 * portkey.value.runs[c].value.successPerSecond : undefined;
+    return `c=${c} ${figure?.ok ? formatRate(figure.value.successPerSecond) : 'n/a'} req/s${tenX === undefined ? '' : ` (10× Portkey = ${formatRate(tenX)})`}`;
+  });
+  return `Ceiling of any Node proxy here (bench/gateway/reference-proxy-main.mjs: node:http + undici, no routing, logging or metering): ${parts.join(', ')}.`;
+}
 
 function gitCommit(): string {
   try {
