@@ -69,7 +69,12 @@ export interface Gateway {
   server: Server;
   metrics: GatewayMetrics;
   breakers: CircuitBreakerRegistry;
-  /** Starts listening; resolves to the base URL. */
+  /**
+   * Starts breakers, metering and the executor without listening (idempotent; listen calls it): a process that
+   * only uses `chat` (a BullMQ worker) calls this first.
+   */
+  start(): Promise<void>;
+  /** Starts (see start) and listens; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Limits, budgets, ledger and webhooks. */
   metering: UsageMetering;
@@ -220,16 +225,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
 
+  // One start however many callers (listen, a worker's start, both): metering registers this instance once.
+  let started: Promise<void> | undefined;
+  const start = (): Promise<void> =>
+    (started ??= (async () => {
+      await breakers.start();
+      await metering.start();
+      await deps.executor.start();
+    })());
+
   return {
     server,
     metrics,
     breakers,
     metering,
     chat: createInProcessChat(deps, prices),
+    start,
     async listen(port = 0, host = '127.0.0.1') {
-      await breakers.start();
-      await metering.start();
-      await deps.executor.start();
+      await start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
