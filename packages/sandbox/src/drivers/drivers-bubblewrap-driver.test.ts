@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,6 +180,33 @@ describe('kernel behaviour', () => {
     const after = await run(a, "'kept' in dir()");
     assert.equal(after.outputs[0]?.data['text/plain'], 'False', 'variables are gone');
     assert.equal(await a.kernel.heartbeat(2000), true);
+  });
+
+  test('files seeded before the first start are in the sized work dir, which the sandbox user owns', async () => {
+    const workDir = join(root, 'work-seeded');
+    await mkdir(join(workDir, 'data'), { recursive: true });
+    await writeFile(join(workDir, 'data', 'input.csv'), 'a,b\n1,2\n');
+    const seeded = await driver.start({
+      sandboxId: `test-seed-${randomUUID().slice(0, 8)}`,
+      threadId: 'thread-seed',
+      userId: users.a,
+      workDir,
+      limits,
+      env: {},
+    });
+    try {
+      const code = `import os
+print(sorted(os.listdir('/work')), open('/work/data/input.csv').read().splitlines()[1])
+open('/work/new.txt', 'w').write('x')
+st = os.statvfs('/work'); print('size_mb', st.f_blocks * st.f_frsize // 2**20)`;
+      const text = stdout(await run(seeded, code));
+      assert.match(text, /^\['data'\] 1,2$/m, 'the seed is there and lost+found is not');
+      const size = Number(/size_mb (\d+)/.exec(text)?.[1]);
+      assert.ok(size > 0 && size <= limits.workDirMb, text);
+      assert.ok(existsSync(workDirImagePath(workDir)));
+    } finally {
+      await seeded.stop();
+    }
   });
 
   test('printing a gigabyte is capped head + tail with a marker, never buffered', async () => {

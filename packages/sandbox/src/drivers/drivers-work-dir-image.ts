@@ -4,8 +4,8 @@
 // and sandbox stops; a sparse file costs only the blocks really written.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, truncate, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, rmdir, truncate, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SandboxError } from '../kernel/kernel-errors.js';
 
@@ -30,8 +30,11 @@ export async function mountWorkDirImage(workDir: string, sizeMb: number): Promis
   try {
     await mkdir(target, { recursive: true });
     if (await isMountPoint(target)) return { imagePath, unmount };
-    if (!existsSync(imagePath)) await createImage(imagePath, sizeMb, target);
+    const created = !existsSync(imagePath);
+    if (created) await createImage(imagePath, sizeMb, target);
     await mountImage(imagePath, target);
+    // mkfs always makes lost+found; the sandbox user has no use for a root-owned directory in its work dir.
+    if (created) await rmdir(join(target, 'lost+found')).catch(() => undefined);
     return { imagePath, unmount };
   } catch (error) {
     throw new SandboxError('work_dir_failed', `cannot mount the work dir image ${imagePath} on ${target}`, {
@@ -40,6 +43,8 @@ export async function mountWorkDirImage(workDir: string, sizeMb: number): Promis
   }
 }
 
+// One mkfs, no staging mount: files already in the work dir (seeded before the first start) are copied into the
+// image by mkfs itself (-d), so they are not hidden by the mount. A cold start of a new thread pays this.
 async function createImage(imagePath: string, sizeMb: number, workDir: string): Promise<void> {
   await writeFile(imagePath, '', { mode: 0o600 });
   await truncate(imagePath, sizeMb * 1024 * 1024);
@@ -50,20 +55,12 @@ async function createImage(imagePath: string, sizeMb: number, workDir: string): 
     '-F',
     '-m',
     '0',
+    '-d',
+    workDir,
     '-E',
     `root_owner=${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
     imagePath,
   ]);
-  const staging = await mkdtemp(join(dirname(imagePath), '.rampart-img-'));
-  try {
-    await mountImage(imagePath, staging);
-    await rmdir(join(staging, 'lost+found')).catch(() => undefined);
-    // Files already in the work dir (seeded before the first start) move into the image instead of being hidden.
-    if ((await readdir(workDir)).length > 0) await run('cp', ['-a', `${workDir}/.`, `${staging}/`]);
-    await unmountQuietly(staging);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
 }
 
 async function mountImage(imagePath: string, target: string): Promise<void> {
