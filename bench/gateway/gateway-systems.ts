@@ -24,8 +24,8 @@ export async function startRampartProcess(
   workDir: string,
   simulatorUrl: string,
   logLevel: string | undefined,
-  /** Another instance beside the main one: its own name, data dir and breaker settings. */
-  variant?: { name: string; breaker: Record<string, number> },
+  /** Another instance beside the main one: its own name, data dir, breaker settings, and auth on or off. */
+  variant?: { name: string; breaker: Record<string, number>; auth?: boolean },
 ): Promise<StartedSystem> {
   const name = variant?.name ?? 'rampart';
   const port = await findFreePort();
@@ -37,8 +37,9 @@ export async function startRampartProcess(
       openai: { type: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: 'bench-key' },
       anthropic: { type: 'anthropic', baseUrl: simulatorUrl, apiKey: 'bench-key' },
     },
-    // The bare gateway: routing only, no virtual keys.
-    auth: { required: false },
+    // The bare gateway: routing only, no virtual keys (a variant may turn them on: limits and ledger apply).
+    auth: { required: variant?.auth ?? false },
+    ...(variant?.auth ? {} : { ledger: { enabled: false } }),
   };
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
