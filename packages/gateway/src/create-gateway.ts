@@ -129,7 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     prices,
     logger,
     webhooks: resolveWebhookSecrets(config.webhooks, options.env ?? process.env),
-    ...(options.store ? { store: options.store } : {}),
+    ...(options.store && config.ledger.enabled ? { store: options.store } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...options.ledger,
   });

@@ -115,6 +115,18 @@ export const gatewayConfigSchema = z
       .describe('Prompt-cache breakpoints and canonical tool results (Anthropic and Bedrock targets)'),
     pricing: pricingConfigSchema.prefault({}).describe('Price overrides (USD per million tokens) by model'),
     webhooks: webhooksConfigSchema,
+    ledger: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Record every request that reaches an upstream in the usage ledger (off only for benchmarks)',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('The usage ledger (docs/TENANCY.md)'),
     auth: z
       .object({
         required: z
