@@ -34,10 +34,13 @@ export type { ConnectableMcpServer, McpServerSource, McpToolHost } from './tools
 export { createAgentToolHost } from './tools/agent-tool-host.js';
 export type { AgentMcpServerConfig, AgentToolHostOptions } from './tools/agent-tool-host.js';
 export { createGatewayModel } from './model/agent-gateway-model.js';
+export type { GatewayModelOptions } from './model/agent-gateway-model.js';
 export { createHttpGatewayModel, parseAttempts } from './model/agent-http-gateway-model.js';
 export type { HttpGatewayModelOptions } from './model/agent-http-gateway-model.js';
 export { runDemo } from './demo/agent-demo.js';
 export type { DemoOptions, DemoResult } from './demo/agent-demo.js';
+export { gatewayAgents } from './runs/gateway-agent-factory.js';
+export type { GatewayAgentsOptions } from './runs/gateway-agent-factory.js';
 export { startAgentRuntime } from './runs/start-agent-runtime.js';
 export type { AgentRuntime, AgentRuntimeOptions } from './runs/start-agent-runtime.js';
 export { createRunService } from './runs/run-service.js';

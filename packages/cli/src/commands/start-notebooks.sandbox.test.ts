@@ -186,6 +186,6 @@ print(requests.get('http://127.0.0.1:${otherPort}/', timeout=10).status_code)`;
       headers: { authorization: `Bearer ${keyOfA}` },
     });
     assert.equal(afterStop.status, 401);
-    service = { url: '', close: async () => undefined };
+    service = { ...service, close: async () => undefined };
   });
 });

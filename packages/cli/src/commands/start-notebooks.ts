@@ -12,6 +12,7 @@ import {
   startNotebookHttpServer,
   tenantEgressPolicy,
   type MintGatewayKey,
+  type SandboxManager,
   type TenantAllowlists,
 } from '@rampart/sandbox';
 import { TenancyError, type Tenancy } from '@rampart/gateway';
@@ -20,6 +21,8 @@ import { openStore, type Store } from '@rampart/store';
 /** A running notebook service. */
 export interface NotebookService {
   url: string;
+  /** The sandbox manager, for agents in this process (their notebook tool, in-process MCP). */
+  manager: SandboxManager;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export async function startNotebooks(
   const http = await startNotebookHttpServer({ manager, host: options.host, port: options.port });
   return {
     url: `${http.url}/mcp`,
+    manager,
     async close() {
       await http.close();
       await manager.close();

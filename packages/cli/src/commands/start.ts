@@ -17,6 +17,8 @@ import {
   type Environment,
   type GatewayConfig,
 } from '@rampart/gateway';
+import { gatewayAgents, startAgentRuntime, type AgentConfig } from '@rampart/agent';
+import type { SandboxManager } from '@rampart/sandbox';
 import { InProcessStateStore, RedisStateStore, type StateStore } from '@rampart/state';
 import { openStore } from '@rampart/store';
 import type { startSimulator as startSimulatorType } from '@rampart/simulator';
@@ -91,6 +93,29 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
   await tenancy.start();
   const firstKey = await bootstrapTenancy(tenancy);
 
+  // The agent runtime (threads API, durable runs) on the same store; REDIS_URL puts runs on BullMQ. Its agents call
+  // models through this gateway in-process and get their thread's notebook as a tool. Runs recovered at start-up
+  // wait until the gateway and the notebook service are up.
+  let notebookManager: SandboxManager | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const agentConfig = agentConfigFrom(env, config);
+  const runtime = await startAgentRuntime({
+    store,
+    ...(env.REDIS_URL === undefined ? {} : { redisUrl: env.REDIS_URL }),
+    log: (event, fields) => logger.info(fields, `agent: ${event}`),
+    agents: (run) =>
+      gatewayAgents({
+        gateway: { chat: (request, options) => gateway.chat(request, options) },
+        config:
+          notebookManager === undefined ? agentConfig : { ...agentConfig, system: NOTEBOOK_SYSTEM_PROMPT },
+        // Limits, budgets and the ledger apply to the user whose key posted the message.
+        resolvePrincipal: (principal) => tenancy.principalOfKey(principal.keyId),
+        ...(notebookManager === undefined ? {} : { notebook: notebookManager }),
+        ready,
+      })(run),
+  });
+
   const gateway = createGateway({
     config,
     logger,
@@ -99,6 +124,7 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
     store,
     admin: { token: adminToken.value, tenancy },
     healthExtras: () => ({ simulatedProviders: simulator !== undefined }),
+    extraRoutes: [runtime.routes],
   });
   const url = await gateway.listen(port, host);
   const notebooks = values['no-notebooks']
@@ -115,6 +141,8 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
         tenancy,
         log: (event, fields) => logger.info(fields, event),
       });
+  if ('manager' in notebooks) notebookManager = notebooks.manager;
+  markReady();
   const someModel = Object.keys(config.models)[0] ?? 'MODEL';
   process.stdout.write(
     [
@@ -125,6 +153,7 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
       'url' in notebooks
         ? `  notebook MCP (notebook_run_cell): ${notebooks.url}  (thread by x-rampart-thread-id or /threads/<id>/mcp)`
         : `  notebook MCP: NOT STARTED: ${notebooks.unavailable}`,
+      `  threads API: ${url}/v1/threads  (agent model ${agentConfig.model}, tools: ${'url' in notebooks ? 'notebook' : 'none'}, runs: ${env.REDIS_URL === undefined ? 'in-process' : 'BullMQ on REDIS_URL'})`,
       `  admin API: ${url}/admin/v1  (token: ${adminToken.source === 'env' ? 'RAMPART_ADMIN_TOKEN' : adminToken.path})`,
       config.auth.required
         ? '  auth: virtual keys required (rampart keys create …)'
@@ -140,6 +169,8 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // Runs in flight stop at their last checkpoint and resume on the next start (or another worker).
+    await runtime.close();
     if ('close' in notebooks) await notebooks.close();
     await gateway.close();
     await tenancy.close();
@@ -151,6 +182,33 @@ export async function runStart(argv: string[], env: Environment): Promise<void> 
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
+
+/**
+ * The agent behind the threads API: RAMPART_AGENT_MODEL (default claude-sonnet-4-5 when configured, else the first
+ * model), RAMPART_AGENT_MAX_STEPS (default 20), RAMPART_AGENT_MAX_COST_USD (default 1.00 per run).
+ */
+function agentConfigFrom(env: Environment, config: GatewayConfig): AgentConfig {
+  const models = Object.keys(config.models);
+  const model =
+    env.RAMPART_AGENT_MODEL ??
+    (models.includes('claude-sonnet-4-5') ? 'claude-sonnet-4-5' : (models[0] ?? 'claude-sonnet-4-5'));
+  const maxSteps = Number(env.RAMPART_AGENT_MAX_STEPS ?? 20);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1)
+    fail(`RAMPART_AGENT_MAX_STEPS must be a positive integer, got "${env.RAMPART_AGENT_MAX_STEPS}"`);
+  const maxCostUsd = env.RAMPART_AGENT_MAX_COST_USD ?? '1.00';
+  if (!/^\d+(\.\d+)?$/.test(maxCostUsd))
+    fail(`RAMPART_AGENT_MAX_COST_USD must be a decimal amount like 1.50, got "${maxCostUsd}"`);
+  return {
+    model,
+    maxSteps,
+    maxCostUsd,
+    maxTokens: 4096,
+  };
+}
+
+const NOTEBOOK_SYSTEM_PROMPT =
+  "You are a careful data assistant. When a task needs computation, run Python in this thread's notebook with " +
+  'the notebook_run_cell tool (state persists between cells), then answer briefly from its output.';
 
 // Printed once: the first key is stored only as a hash, the admin token sits in its 0600 file.
 function firstStartBanner(secret: string, adminToken: string): void {
