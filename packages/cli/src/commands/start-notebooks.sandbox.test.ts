@@ -94,6 +94,17 @@ describe('notebook service with tenancy: thread keys and per-thread egress', () 
     other.listen(0, '127.0.0.1');
     await once(other, 'listening');
     otherPort = (other.address() as AddressInfo).port;
+    // Keys a killed manager left behind are revoked at start; keys of a live manager (another replica) are not.
+    await tenancy.createKey({ userId: users.a, name: 'notebook:th-old@mgr-dead' });
+    await store.sandboxManagers.register({
+      id: 'mgr-live',
+      hostname: 'another-host',
+      endpoint: null,
+      pid: 1,
+      startedAt: Date.now(),
+      leaseExpiresAt: Date.now() + 600_000,
+    });
+    await tenancy.createKey({ userId: users.a, name: 'notebook:th-live@mgr-live' });
     const started = await startNotebooks({
       dataDir: dir,
       host: '127.0.0.1',
@@ -128,6 +139,14 @@ describe('notebook service with tenancy: thread keys and per-thread egress', () 
 
   let keyOfA = '';
 
+  test("a dead manager's thread keys are revoked at start, a live one's are kept", async () => {
+    const keys = await tenancy.listKeys({ userId: users.a });
+    const byName = (name: string) => keys.find((k) => k.name === name);
+    assert.notEqual(byName('notebook:th-old@mgr-dead')?.revokedAt ?? null, null);
+    assert.equal(byName('notebook:th-live@mgr-live')?.revokedAt, null);
+    assert.ok(events.some((e) => e.event === 'gateway_keys_reaped' && e.fields.revoked === 1));
+  });
+
   test('the sandbox holds only its thread key, which works through the proxy against the gateway', async () => {
     const a = await client('th-a', users.a);
     const code = `
@@ -152,7 +171,7 @@ print(json.dumps({'leaks': leaks, 'key': env['OPENAI_API_KEY'], 'same': env['ANT
     keyOfA = String(out.key);
     // The key is a real key of alice's, limited to model calls.
     const keys = await tenancy.listKeys({ userId: users.a });
-    const key = keys.find((k) => k.name === 'notebook:th-a');
+    const key = keys.find((k) => k.name.startsWith('notebook:th-a@'));
     assert.ok(key !== undefined && key.revokedAt === null);
     assert.deepEqual(key.scopes.endpoints, ['chat.completions', 'messages', 'models']);
     const call = egress().find((r) => r.threadId === 'th-a' && r.method === 'POST');
@@ -181,7 +200,9 @@ print(requests.get('http://127.0.0.1:${otherPort}/', timeout=10).status_code)`;
     for (const c of clients.splice(0)) await c.close();
     await service.close();
     const keys = await tenancy.listKeys({ userId: users.a });
-    assert.ok(keys.filter((k) => k.name.startsWith('notebook:')).every((k) => k.revokedAt !== null));
+    const ours = keys.filter((k) => k.name.startsWith('notebook:th-'));
+    assert.ok(ours.some((k) => k.name.startsWith('notebook:th-a@')));
+    assert.ok(ours.filter((k) => !k.name.endsWith('@mgr-live')).every((k) => k.revokedAt !== null));
     const afterStop = await fetch(`${gatewayUrl}/v1/models`, {
       headers: { authorization: `Bearer ${keyOfA}` },
     });

@@ -3,7 +3,9 @@
 // with its thread and user, and allowed only to the gateway plus its tenant's allowlist. The sandbox reaches the
 // gateway with a virtual key minted for its thread (when tenancy provides one), never a provider key.
 // Without bubblewrap it does not start, and says exactly why, rather than running code unisolated.
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   createBubblewrapDriver,
@@ -40,7 +42,7 @@ export interface NotebookServiceOptions {
   /** The store `rampart start` opened (users → teams for the egress policy); default: SQLite in dataDir. */
   store?: Store;
   /** Tenancy, to mint each thread's virtual key (tenancyKeyMinter); without it sandboxes get no key. */
-  tenancy?: Pick<Tenancy, 'createKey' | 'revokeKey'>;
+  tenancy?: Pick<Tenancy, 'createKey' | 'revokeKey' | 'listKeys'>;
   /** Overrides how thread keys are minted. */
   mintGatewayKey?: MintGatewayKey;
   /** Pre-started sandboxes for new threads (default 1). */
@@ -68,9 +70,11 @@ export async function startNotebooks(
   await mkdir(join(options.dataDir, 'work'), { recursive: true });
   const ownStore = options.store === undefined;
   const store = options.store ?? (await openStore({ url: join(options.dataDir, 'rampart.db') }));
+  // Keys are named after the thread and this manager instance, so a later start can tell a dead manager's keys.
+  const instanceId = `mgr-${randomBytes(8).toString('hex')}`;
   const mintGatewayKey =
     options.mintGatewayKey ??
-    (options.tenancy === undefined ? undefined : tenancyKeyMinter(options.tenancy, options.log));
+    (options.tenancy === undefined ? undefined : tenancyKeyMinter(options.tenancy, options.log, instanceId));
   // The tenant is the user's team as the store knows it; unknown users get the default list.
   const policy = tenantEgressPolicy(lists, async (userId) => (await store.users.get(userId))?.teamId);
   const gateway = new URL(options.gatewayUrl);
@@ -82,6 +86,7 @@ export async function startNotebooks(
     audit: (record) => options.log('egress', { ...record }),
   });
   const manager = createSandboxManager({
+    instanceId,
     store,
     driver,
     workRoot: join(options.dataDir, 'work'),
@@ -92,6 +97,8 @@ export async function startNotebooks(
     log: options.log,
   });
   await manager.start();
+  if (options.tenancy !== undefined && options.mintGatewayKey === undefined)
+    await revokeOrphanKeys(options.tenancy, store, options.log);
   const http = await startNotebookHttpServer({ manager, host: options.host, port: options.port });
   return {
     url: `${http.url}/mcp`,
@@ -103,6 +110,51 @@ export async function startNotebooks(
       if (ownStore) await store.close();
     },
   };
+}
+
+const KEY_PREFIX = 'notebook:';
+
+/**
+ * Revokes the thread keys of managers that are gone (killed before they could revoke them): a key named
+ * `notebook:<thread>@<manager>` whose manager has no live registration. Keys of live managers (other replicas)
+ * are left alone.
+ */
+export async function revokeOrphanKeys(
+  tenancy: Pick<Tenancy, 'revokeKey' | 'listKeys'>,
+  store: Store,
+  log: (event: string, fields: Record<string, unknown>) => void,
+): Promise<number> {
+  const alive = new Map<string, boolean>();
+  const isAlive = async (managerId: string): Promise<boolean> => {
+    const known = alive.get(managerId);
+    if (known !== undefined) return known;
+    const record = await store.sandboxManagers.get(managerId);
+    const live =
+      record !== undefined &&
+      record.leaseExpiresAt >= Date.now() &&
+      (record.hostname !== hostname() || processExists(record.pid));
+    alive.set(managerId, live);
+    return live;
+  };
+  let revoked = 0;
+  for (const key of await tenancy.listKeys()) {
+    if (key.revokedAt !== null || !key.name.startsWith(KEY_PREFIX)) continue;
+    const managerId = key.name.slice(key.name.lastIndexOf('@') + 1);
+    if (!key.name.includes('@') || (await isAlive(managerId))) continue;
+    await tenancy.revokeKey(key.id);
+    revoked++;
+  }
+  if (revoked > 0) log('gateway_keys_reaped', { revoked });
+  return revoked;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Sandbox key scopes: model calls only (no usage reading, nothing administrative). */
@@ -117,13 +169,14 @@ const SANDBOX_KEY_SCOPES = { endpoints: ['chat.completions', 'messages', 'models
 export function tenancyKeyMinter(
   tenancy: Pick<Tenancy, 'createKey' | 'revokeKey'>,
   log: (event: string, fields: Record<string, unknown>) => void,
+  managerId: string,
 ): MintGatewayKey {
   return async (userId, threadId) => {
     let created;
     try {
       created = await tenancy.createKey({
         userId,
-        name: `notebook:${threadId}`,
+        name: `${KEY_PREFIX}${threadId}@${managerId}`,
         scopes: { endpoints: [...SANDBOX_KEY_SCOPES.endpoints] },
       });
     } catch (error) {
