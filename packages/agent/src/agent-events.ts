@@ -27,7 +27,17 @@ export type AgentEventBody =
     }
   | { type: 'tool_call'; step: number; toolCallId: string; tool: string; input: unknown }
   | { type: 'tool_result'; step: number; toolCallId: string; tool: string; output: string; isError: boolean }
-  | { type: 'notice'; step: number; code: NoticeCode; message: string }
+  | {
+      type: 'notice';
+      step: number;
+      code: NoticeCode;
+      message: string;
+      /**
+       * On `run_resumed`: the already-sent events of the interrupted step (seqs fromSeq..toSeq, inclusive) were
+       * superseded — that step is run again and its events follow. A client drops what those seqs showed.
+       */
+      supersedes?: { fromSeq: number; toSeq: number };
+    }
   | { type: 'usage'; step: number; provider: string; model: string; usage: Usage; costUsd: string }
   | { type: 'done'; totalCostUsd: string; steps: number }
   | { type: 'error'; code: string; message: string };

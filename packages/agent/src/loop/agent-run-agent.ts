@@ -18,7 +18,9 @@ export async function runAgent(input: RunAgentInput, deps: RunAgentDeps): Promis
   const { config } = deps;
   const maxCost = config.maxCostUsd === undefined ? undefined : usdToNanos(config.maxCostUsd);
   try {
-    await ctx.emit({ type: 'run_started', runId: input.runId, threadId: input.threadId });
+    // A resumed run was announced by whoever started it; the runner tells the stream it resumed.
+    if (input.resumed !== true && cp.steps === 0)
+      await ctx.emit({ type: 'run_started', runId: input.runId, threadId: input.threadId });
     ctx.tools = await deps.tools.listTools(input.signal);
     for (;;) {
       input.signal.throwIfAborted();

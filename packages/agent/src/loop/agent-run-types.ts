@@ -50,6 +50,8 @@ export interface RunCheckpoint {
   guards: GuardState;
   /** Streaming failed with overload earlier in this run: model calls go non-streaming and the notice was sent. */
   streamingDegraded: boolean;
+  /** Runner-owned: the last event seq stored when this checkpoint was saved (what a resume supersedes after). */
+  eventSeq?: number;
 }
 
 /** A fresh checkpoint for a run that starts from `messages` (the thread's history plus the new user message). */
@@ -175,6 +177,8 @@ export interface RunAgentInput {
   userId: string;
   principal?: ModelPrincipal;
   checkpoint: RunCheckpoint;
+  /** The run already streamed events (another worker started it): the loop does not announce it again. */
+  resumed?: boolean;
   signal: AbortSignal;
 }
 

@@ -101,8 +101,31 @@ async function crashThenResume(store: Store, queue: RunQueue, workerEnv: Record<
       .filter((e) => e.type === 'tool_result')
       .map((e) => JSON.parse(e.bodyJson).toolCallId);
     assert.deepEqual(toolResults, ['call_a', 'call_b'], 'each tool result reported once');
-    assert.ok(events.some((e) => e.type === 'notice' && e.bodyJson.includes('run_resumed')));
     assert.equal(events.at(-1)?.type, 'done');
+    assert.equal(events.filter((e) => e.type === 'run_started').length, 1, 'the run is announced once');
+    // The resume notice marks what the dead worker streamed after its last checkpoint (step 2's start) as
+    // superseded; without those seqs the stream tells each step exactly once.
+    const notices = events.filter((e) => e.type === 'notice' && e.bodyJson.includes('run_resumed'));
+    assert.equal(notices.length, 1);
+    const { supersedes } = JSON.parse(notices[0]!.bodyJson) as {
+      supersedes?: { fromSeq: number; toSeq: number };
+    };
+    assert.ok(supersedes !== undefined, 'the interrupted step had streamed events');
+    assert.equal(supersedes.toSeq, notices[0]!.seq - 1);
+    const superseded = events.filter((e) => e.seq >= supersedes.fromSeq && e.seq <= supersedes.toSeq);
+    assert.ok(superseded.some((e) => e.type === 'status' && e.bodyJson.includes('"step":2')));
+    assert.ok(
+      superseded.every((e) => !e.bodyJson.includes('"step":1')),
+      'nothing checkpointed is superseded',
+    );
+    const seen = events
+      .filter((e) => e.seq < supersedes.fromSeq || e.seq > supersedes.toSeq)
+      .filter((e) => e.type === 'status' || e.type === 'content' || e.type === 'tool_call')
+      .map((e) => {
+        const body = JSON.parse(e.bodyJson) as { step: number; text?: string; status?: string };
+        return `${e.type}:${body.step}:${body.status ?? body.text ?? ''}`;
+      });
+    assert.equal(new Set(seen).size, seen.length, `no step's event twice: ${seen.join(' | ')}`);
     const messages = await store.messages.list(thread.id);
     assert.deepEqual(
       messages.map((m) => m.role),

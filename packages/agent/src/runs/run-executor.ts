@@ -195,14 +195,26 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
 
     try {
       const { checkpoint, userContentJson } = await startingCheckpoint(claimed);
-      // (The loop itself emits run_started.)
-      if (claimed.claims > 1 && writer.seq > 1)
+      // (The loop itself emits run_started, unless the run already streamed events.)
+      const resumed = writer.seq > 1;
+      if (resumed) {
+        // What the dead worker streamed after its last checkpoint belongs to a step that runs again: mark it
+        // superseded rather than pretend it was not sent (clients drop it; the store stays append-only).
+        const lastStored = writer.seq - 1;
+        const base = claimed.checkpointJson === null ? 1 : checkpoint.eventSeq;
+        const supersedes =
+          base !== undefined && lastStored > base ? { fromSeq: base + 1, toSeq: lastStored } : undefined;
         await writer.emit({
           type: 'notice',
           step: checkpoint.steps,
           code: 'run_resumed',
-          message: 'The worker running this task stopped; resumed from the last completed step.',
+          message:
+            supersedes === undefined
+              ? 'The worker running this task stopped; resumed from the last completed step.'
+              : `The worker running this task stopped; resumed from the last completed step. Events ${supersedes.fromSeq}–${supersedes.toSeq} (the interrupted step) are superseded by what follows.`,
+          ...(supersedes === undefined ? {} : { supersedes }),
         });
+      }
       if (stop === 'cancelled') {
         await writer.emit(CANCELLED_EVENT);
         return await finish('cancelled', newMessagesOfRun(checkpoint.messages, userContentJson, runId), {
@@ -225,6 +237,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
             userId: claimed.userId,
             ...(principal === undefined ? {} : { principal }),
             checkpoint,
+            resumed,
             signal: controller.signal,
           },
           {
@@ -241,7 +254,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
                 runId,
                 workerId: token,
                 expectedVersion: version,
-                checkpointJson: JSON.stringify(cp),
+                checkpointJson: JSON.stringify({ ...cp, eventSeq: writer.seq - 1 }),
                 now: clock.now(),
                 leaseMs,
               });
