@@ -359,15 +359,32 @@ test('a cooling last resort is waited for as a retry, jittered, never past the d
   assert.equal((await pending).value, 'ok');
   assert.ok(calledAt >= 2_000 && calledAt <= 2_400, `called after ${calledAt} ms`);
 
+  // Without a retry to spend, the last resort is called anyway: the upstream's own answer is the final word.
   const noRetries = setup({ provider: 'anthropic' });
   noRetries.executor.cooldowns.recordThrottle('anthropic|claude-sonnet-4-5-20250929', 2_000);
   let calls = 0;
-  await assert.rejects(
-    noRetries.executor.run(noRetries.route.root, request, async () => (calls++, 'ok'), noRetries.newRun()),
-    (error: unknown) =>
-      error instanceof TargetThrottledError && error.status === 429 && error.retryAfterMs === 2_000,
+  const served = await noRetries.executor.run(
+    noRetries.route.root,
+    request,
+    async () => (calls++, 'ok'),
+    noRetries.newRun(),
   );
-  assert.equal(calls, 0, 'without retries a cooling target answers 429 with retry-after at once');
+  assert.equal(served.value, 'ok');
+  assert.equal(calls, 1);
+  assert.equal(noRetries.clock.pendingTimers, 0, 'and not after a wait');
+
+  // A cooling target with a healthy alternative is skipped, and with none left the refusal is a 429.
+  const pair = setup({
+    strategy: { mode: 'fallback' },
+    targets: [{ provider: 'anthropic' }, { provider: 'bedrock', capacity: { requests_per_second: 1 } }],
+  });
+  pair.executor.cooldowns.recordThrottle('anthropic|claude-sonnet-4-5-20250929', 2_000);
+  await pair.executor.run(pair.route.root, request, async () => 'ok', pair.newRun(100));
+  await assert.rejects(
+    pair.executor.run(pair.route.root, request, async () => 'ok', pair.newRun(100)),
+    (error: unknown) => error instanceof TargetThrottledError && error.status === 429,
+    'backup out of capacity, primary cooling, no time to wait: 429 with retry-after',
+  );
 });
 
 test('capacity paces a target across callers: queued in order without an alternative, skipped with one', async () => {

@@ -168,15 +168,21 @@ export class RouteExecutor {
       run.deadline.throwIfExpired();
       const coolingMs = this.cooldowns.remainingMs(leaf.breakerKey);
       if (coolingMs > 0) {
-        // The upstream asked everyone to slow down: go elsewhere, or wait (as one retry) when nothing else is left.
+        // The upstream asked everyone to slow down: go elsewhere, or wait (as one retry) when nothing else is
+        // left. A last resort with no retry to spend is called anyway: its own answer is the final word (a 429
+        // that one large request earned need not refuse the small ones), and the client gets its retry-after.
         const throttled = new TargetThrottledError(leaf.breakerKey, 'cooling', coolingMs);
-        record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
-        if (hasAlternative()) throw throttled;
+        if (hasAlternative()) {
+          record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
+          throw throttled;
+        }
         const decision = retryPolicy.planRetry(throttled, attemptNumber, run.deadline.remaining());
-        if (!decision.retry) throw throttled;
-        previousDelayMs = decision.delayMs;
-        await clock.sleep(decision.delayMs, run.deadline.signal);
-        continue;
+        if (decision.retry) {
+          record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
+          previousDelayMs = decision.delayMs;
+          await clock.sleep(decision.delayMs, run.deadline.signal);
+          continue;
+        }
       }
       const admission = breaker.tryAcquire();
       const permit =
