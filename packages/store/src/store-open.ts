@@ -121,8 +121,34 @@ function createKysely(target: StoreTarget, options: OpenStoreOptions): Kysely<St
     // and saves an fsync per commit (writes sit on the sandbox hot path).
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
+    cachePreparedStatements(database);
   } catch (error) {
     throw new StoreError('store_open_failed', `cannot open SQLite file ${target.file}`, { cause: error });
   }
   return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+}
+
+/** Most distinct SQL texts whose prepared statements are kept (Kysely emits one text per query shape). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning the SQL) costs as much as
+ * running a small indexed query, on the one thread that also serves HTTP. Statements are reusable: keep the
+ * recent ones by SQL text (least recently used dropped). Safe because every query runs to completion
+ * synchronously (`all`/`run`); nothing here streams with `iterate`, which would hold a statement busy.
+ */
+function cachePreparedStatements(database: Database.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, Database.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement !== undefined) {
+      cache.delete(source);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof database.prepare;
 }

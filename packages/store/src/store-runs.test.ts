@@ -203,6 +203,42 @@ for (const [dialect, fresh] of [
       assert.equal((await store.runs.start(start(t.id, 'next', 1))).kind, 'created');
     });
 
+    test('appendMany: several runs in one transaction, each fenced by its own claim token', async () => {
+      const ids: string[] = [];
+      for (const key of ['m1', 'm2', 'm3']) {
+        const t = await thread();
+        const s = await store.runs.start(start(t.id, key, 0));
+        const runId = s.kind === 'created' ? s.run.id : '';
+        await store.runs.claim({ runId, workerId: `W-${key}`, now: 10_000, leaseMs: LEASE });
+        ids.push(runId);
+      }
+      const ev = (seq: number) => ({ seq, type: 'content', bodyJson: `{"n":${seq}}`, at: seq });
+      assert.deepEqual(
+        await store.runEvents.appendMany([
+          { runId: ids[0]!, workerId: 'W-m1', events: [ev(1), ev(2)] },
+          // Not the holder of m2: fenced out, the others still written.
+          { runId: ids[1]!, workerId: 'W-m1', events: [ev(1)] },
+          { runId: ids[2]!, workerId: 'W-m3', events: [ev(1)] },
+          { runId: ids[1]!, workerId: 'W-m2', events: [] },
+        ]),
+        [true, false, true, true],
+      );
+      assert.deepEqual(
+        (await store.runEvents.list(ids[0]!, 0)).map((e) => e.seq),
+        [1, 2],
+      );
+      assert.equal(await store.runEvents.lastSeq(ids[1]!), 0);
+      assert.equal(await store.runEvents.lastSeq(ids[2]!), 1);
+      // A duplicate seq fails the whole batch: nothing of it is written.
+      await assert.rejects(
+        store.runEvents.appendMany([
+          { runId: ids[2]!, workerId: 'W-m3', events: [ev(2)] },
+          { runId: ids[0]!, workerId: 'W-m1', events: [ev(2)] },
+        ]),
+      );
+      assert.equal(await store.runEvents.lastSeq(ids[2]!), 1);
+    });
+
     test('cancel: a queued run ends at once with its final event; a running one is flagged for its holder', async () => {
       const t1 = await thread();
       const q = await store.runs.start(start(t1.id, 'c', 0));
