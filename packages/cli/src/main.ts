@@ -2,8 +2,8 @@
 // The `rampart` command. Subcommands live in commands/, one file each.
 import { runDemoCommand } from './commands/demo.js';
 import { ADMIN_USAGE, runAdminCommand } from './commands/admin-commands.js';
-import { ADMIN_USAGE, runAdminCommand } from './commands/admin-commands.js';
 import { runStart } from './commands/start.js';
+import { runUsageCommand, USAGE_COMMAND_USAGE } from './commands/usage-command.js';
 
 const USAGE = `usage: rampart <command> [options]
 
@@ -16,12 +16,10 @@ commands:
           --mcp-port N    (RAMPART_MCP_PORT, default port + 1): the notebook MCP endpoint
           --no-notebooks  do not start the sandboxed notebook service
           --no-auth       serve without virtual keys (routing tests only)
-          --no-auth       serve without virtual keys (routing tests only)
   demo    an agent does a data task in a sandboxed notebook while its primary provider is down
           (simulated providers, no credentials; prints the event stream and the run's cost)
 admin (talks to a running gateway's /admin/v1):
-${ADMIN_USAGE}admin (talks to a running gateway's /admin/v1):
-${ADMIN_USAGE}`;
+${ADMIN_USAGE}${USAGE_COMMAND_USAGE}`;
 
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
@@ -34,11 +32,8 @@ switch (command) {
   case 'keys':
     process.exitCode = await runAdminCommand(command, rest, process.env);
     break;
-  case 'teams':
-  case 'users':
-  case 'credentials':
-  case 'keys':
-    process.exitCode = await runAdminCommand(command, rest, process.env);
+  case 'usage':
+    process.exitCode = await runUsageCommand(rest, process.env);
     break;
   case 'demo':
     await runDemoCommand();
