@@ -44,6 +44,11 @@ export interface PlannerOptions {
 /** Index of the first position whose prefix surely reaches `claudeTokens`, or -1. Counts no further. */
 export function firstPositionReaching(positions: readonly CachePosition[], claudeTokens: number): number {
   let remaining = estimateNeededFor(claudeTokens);
+  // Byte-level BPE never yields more tokens than bytes: a short prompt (most turns of a small agent, every
+  // benchmark request) is ruled out without loading or running the tokenizer.
+  let bytes = 0;
+  for (const p of positions) bytes += p.fixedTokens + Buffer.byteLength(p.text);
+  if (bytes < remaining) return -1;
   for (let i = 0; i < positions.length; i++) {
     const p = positions[i]!;
     remaining -= p.fixedTokens + countTokensUpTo(p.text, Math.max(0, remaining - p.fixedTokens));
