@@ -79,8 +79,28 @@ async function handle(manager: SandboxManager, req: IncomingMessage, res: Server
     void transport.close();
     void mcp.close();
   });
+  // The body is read here, straight from Node's stream: handed over parsed, the SDK skips its Web-stream read.
+  const parsed = await readJsonBody(req);
+  if (parsed instanceof Error) return jsonRpcError(res, 400, `parse error: ${parsed.message}`, -32700);
   await mcp.connect(transport);
-  await transport.handleRequest(req, res);
+  await transport.handleRequest(req, res, parsed);
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return new Error(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -88,7 +108,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function jsonRpcError(res: ServerResponse, status: number, message: string): void {
-  const body = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+function jsonRpcError(res: ServerResponse, status: number, message: string, code = -32000): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
   res.writeHead(status, { 'content-type': 'application/json' }).end(body);
 }

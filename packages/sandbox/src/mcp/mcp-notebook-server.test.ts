@@ -117,6 +117,25 @@ describe('notebook MCP server with real kernels', () => {
     assert.equal(missing.status, 400);
   });
 
+  test('Streamable HTTP: a body that is not JSON is a JSON-RPC parse error, and the server carries on', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const bad = await fetch(`${http.url}/threads/t-http/mcp`, {
+      method: 'POST',
+      headers,
+      body: '{"jsonrpc":',
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: number } }).error.code, -32700);
+    const list = await fetch(`${http.url}/threads/t-http/mcp`, {
+      method: 'POST',
+      headers: { ...headers, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+    });
+    assert.equal(list.status, 200);
+    const tools = ((await list.json()) as { result: { tools: Array<{ name: string }> } }).result.tools;
+    assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+  });
+
   test('stdio: the bin runs a thread’s notebook', async () => {
     const client = new Client({ name: 'test', version: '1' });
     const transport = new StdioClientTransport({

@@ -24,6 +24,27 @@ const SERVER_INFO = { name: 'rampart-notebook', version: '0.1.0' };
 let sharedValidator: AjvJsonSchemaValidator | undefined;
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 
+// Built once per timeout bound rather than per server, for the same reason.
+const runCellShapes = new Map<number, ReturnType<typeof runCellShape>>();
+function shapeFor(maxTimeout: number): ReturnType<typeof runCellShape> {
+  let shape = runCellShapes.get(maxTimeout);
+  if (shape === undefined) runCellShapes.set(maxTimeout, (shape = runCellShape(maxTimeout)));
+  return shape;
+}
+function runCellShape(maxTimeout: number) {
+  return {
+    code: z.string().describe('Python code to execute'),
+    description: z.string().describe('What this cell does, in a few words (shown to people watching)'),
+    timeout: z
+      .number()
+      .int()
+      .min(1)
+      .max(maxTimeout)
+      .optional()
+      .describe(`Max execution time in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`),
+  };
+}
+
 /** Creates an MCP server exposing the thread's notebook. */
 export function createNotebookMcpServer(options: NotebookMcpServerOptions): McpServer {
   const { manager, threadId } = options;
@@ -41,17 +62,7 @@ export function createNotebookMcpServer(options: NotebookMcpServerOptions): McpS
       title: 'Run a Python cell',
       description:
         'Execute Python in this thread’s sandboxed Jupyter kernel. State persists across calls, like notebook cells. Returns stdout, stderr, the value of the last expression, images and HTML tables; errors come back with their traceback. Long outputs are cut in the middle with a marker. Available: pandas, numpy, matplotlib, requests, bs4.',
-      inputSchema: {
-        code: z.string().describe('Python code to execute'),
-        description: z.string().describe('What this cell does, in a few words (shown to people watching)'),
-        timeout: z
-          .number()
-          .int()
-          .min(1)
-          .max(maxTimeout)
-          .optional()
-          .describe(`Max execution time in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`),
-      },
+      inputSchema: shapeFor(maxTimeout),
       annotations: { openWorldHint: true, destructiveHint: true },
     },
     async ({ code, timeout }, extra): Promise<CallToolResult> => {
