@@ -1,11 +1,11 @@
 // Where the request log goes: stdout through sonic-boom, asynchronous AND batched. One fs write per line
 // was the largest single cost on the request path after the sockets themselves (CPU profile of bench:gateway:
-// ~4% of the gateway's time in fs.write); batching ~4 KiB per write removes most of it. A timer flushes what
+// ~4% of the gateway's time in fs.write); batching ~8 KiB per write removes most of it. A timer flushes what
 // is buffered, so a quiet gateway's lines are at most FLUSH_MS late, and pino flushes synchronously on exit.
 import { pino, type DestinationStream } from 'pino';
 
 /** Bytes gathered before one write. */
-export const BATCH_BYTES = 4096;
+export const BATCH_BYTES = 8192;
 /** The longest a buffered line waits. */
 export const FLUSH_MS = 200;
 
