@@ -18,6 +18,7 @@ import type { RequestAuthenticator } from '../tenancy/authenticate-request.js';
 import type { Endpoint, Principal } from '../tenancy/principal.js';
 import type { TenancyRouteResolver } from '../tenancy/tenancy-route-resolver.js';
 import type { UpstreamTransport } from '../transport/upstream-transport.js';
+import { requestLog } from '../observability/request-log.js';
 import { readJsonBody } from './read-json-body.js';
 import { LimitExceededError } from '../limits/limit-exceeded-error.js';
 import { tagUpstreamRequests } from '../ledger/tag-upstream-requests.js';
@@ -216,7 +217,7 @@ function finish(
   deps.metrics.recordRequest(route, res.statusCode, durationMs / 1000);
   const level = error === undefined ? 'info' : error.status >= 500 ? 'error' : 'warn';
   if (!deps.logger.isLevelEnabled(level)) return;
-  deps.logger[level](
+  requestLog(deps.logger)[level](
     {
       requestId,
       route,
