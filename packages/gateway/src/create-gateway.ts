@@ -230,7 +230,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const start = (): Promise<void> =>
     (started ??= (async () => {
       await breakers.start();
-      await deps.executor.start();
       await metering.start();
       await deps.executor.start();
     })());
