@@ -81,7 +81,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       messages: messageQueries(db),
       runs: runQueries(db),
       runEvents: runEventQueries(db, target.dialect),
-      usageRecords: usageRecordQueries(db),
+      usageRecords: usageRecordQueries(db, rawSqlite.get(db)),
       pendingUsage: pendingUsageQueries(db),
       gatewayInstances: gatewayInstanceQueries(db),
       webhookOutbox: webhookOutboxQueries(db, target.dialect),
@@ -100,6 +100,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     );
   }
 }
+
+/** The better-sqlite3 handle behind a SQLite store, for the ledger's synchronous group commit. */
+const rawSqlite = new WeakMap<Kysely<StoreDatabase>, Database.Database>();
 
 function createKysely(target: StoreTarget, options: OpenStoreOptions): Kysely<StoreDatabase> {
   if (target.dialect === 'postgres') {
@@ -125,7 +128,9 @@ function createKysely(target: StoreTarget, options: OpenStoreOptions): Kysely<St
   } catch (error) {
     throw new StoreError('store_open_failed', `cannot open SQLite file ${target.file}`, { cause: error });
   }
-  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  rawSqlite.set(kysely, database);
+  return kysely;
 }
 
 /** Most distinct SQL texts whose prepared statements are kept (Kysely emits one text per query shape). */
