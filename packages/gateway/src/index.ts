@@ -59,3 +59,9 @@ export { minimumCacheableTokens } from './prompt-cache/prompt-cache-minimums.js'
 export { prepareRules } from './prompt-cache/prompt-cache-canonicalize.js';
 export { DEFAULT_VOLATILE_RULES } from './prompt-cache/prompt-cache-volatile-rules.js';
 export type { VolatileRules } from './prompt-cache/prompt-cache-volatile-rules.js';
+export { UsageMetering } from './ledger/usage-metering.js';
+export type { UsageMeteringOptions } from './ledger/usage-metering.js';
+export { LimitExceededError } from './limits/limit-exceeded-error.js';
+export type { LimitRefusal } from './limits/limit-exceeded-error.js';
+export { signWebhook, verifyWebhook } from './webhooks/sign-webhook.js';
+export type { WebhookEndpointConfig } from './webhooks/webhook-config-schema.js';
