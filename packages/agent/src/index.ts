@@ -63,7 +63,7 @@ export type { InProcessRunQueueOptions } from './runs/in-process-run-queue.js';
 export { createBullmqRunQueue } from './runs/bullmq-run-queue.js';
 export type { BullmqRunQueueOptions } from './runs/bullmq-run-queue.js';
 export { createInProcessRunSignals } from './runs/run-signals.js';
-export type { RunSignals } from './runs/run-signals.js';
+export type { EventsStoredListener, RunSignals } from './runs/run-signals.js';
 export { createRedisRunSignals } from './runs/redis-run-signals.js';
 export type { RedisRunSignalsOptions } from './runs/redis-run-signals.js';
 export { LeaseLostError } from './runs/run-event-writer.js';

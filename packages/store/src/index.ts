@@ -35,7 +35,15 @@ export type {
 export type { RunStatus } from './store-schema-agent.js';
 export type { NewThread, ThreadQueries, ThreadRecord } from './store-threads.js';
 export type { MessageQueries, MessageRecord, NewMessage } from './store-messages.js';
-export type { FinishRun, RunLease, RunQueries, RunRecord, StartRun, StartRunResult } from './store-runs.js';
+export type {
+  FinishRun,
+  RunLease,
+  RunQueries,
+  RunRecord,
+  SaveCheckpoint,
+  StartRun,
+  StartRunResult,
+} from './store-runs.js';
 export type { NewRunEvent, RunEventAppend, RunEventQueries, RunEventRecord } from './store-run-events.js';
 export { utcDay } from './store-usage-records.js';
 export type {

@@ -104,49 +104,43 @@ export function runEventQueries(db: Kysely<StoreDatabase>, dialect: 'sqlite' | '
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   };
-  // The fence of a batched append: one check per run inside the transaction (SQLite serializes writers; on
-  // PostgreSQL the row lock is held until commit), then one multi-row insert of its events.
-  const holds = async (trx: Transaction<StoreDatabase>, runId: string, workerId: string) => {
-    let fence = trx
-      .selectFrom('runs')
-      .select('id')
-      .where('id', '=', runId)
-      .where('worker_id', '=', workerId)
-      .where('status', '=', 'running');
-    if (dialect === 'postgres') fence = fence.forUpdate();
-    return (await fence.executeTakeFirst()) !== undefined;
-  };
   return {
     async appendMany(batches) {
       if (batches.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const written: boolean[] = [];
-        for (const batch of batches) {
-          if (batch.events.length === 0) {
-            written.push(true);
-            continue;
-          }
-          if (!(await holds(trx, batch.runId, batch.workerId))) {
-            written.push(false);
-            continue;
-          }
-          // 200 rows × 5 values stay far below every bound-parameter limit.
-          for (let i = 0; i < batch.events.length; i += 200) {
-            await trx
-              .insertInto('run_events')
-              .values(
-                batch.events.slice(i, i + 200).map((e) => ({
-                  run_id: batch.runId,
-                  seq: e.seq,
-                  type: e.type,
-                  body_json: e.bodyJson,
-                  at: e.at,
-                })),
-              )
-              .execute();
-          }
-          written.push(true);
+        // The fence of every run at once, inside the transaction (SQLite serializes writers; on PostgreSQL the
+        // rows stay locked until commit, so a takeover waits for this append and then sees it).
+        const holders = new Map<string, string | null>();
+        const ids = [...new Set(batches.filter((b) => b.events.length > 0).map((b) => b.runId))];
+        for (let i = 0; i < ids.length; i += 500) {
+          let fence = trx
+            .selectFrom('runs')
+            .select(['id', 'worker_id'])
+            .where('id', 'in', ids.slice(i, i + 500))
+            .where('status', '=', 'running')
+            // Row locks taken in one order: two appenders never wait on each other in a cycle.
+            .orderBy('id');
+          if (dialect === 'postgres') fence = fence.forUpdate();
+          for (const row of await fence.execute()) holders.set(row.id, row.worker_id);
         }
+        const written = batches.map((b) => b.events.length === 0 || holders.get(b.runId) === b.workerId);
+        const rows = batches.flatMap((b, i) =>
+          written[i]
+            ? b.events.map((e) => ({
+                run_id: b.runId,
+                seq: e.seq,
+                type: e.type,
+                body_json: e.bodyJson,
+                at: e.at,
+              }))
+            : [],
+        );
+        // 200 rows × 5 values stay far below every bound-parameter limit.
+        for (let i = 0; i < rows.length; i += 200)
+          await trx
+            .insertInto('run_events')
+            .values(rows.slice(i, i + 200))
+            .execute();
         return written;
       });
     },

@@ -239,6 +239,35 @@ for (const [dialect, fresh] of [
       assert.equal(await store.runEvents.lastSeq(ids[2]!), 1);
     });
 
+    test('saveCheckpoints: many compare-and-swaps in one transaction, each answered on its own', async () => {
+      const claimed = [];
+      for (const key of ['c1', 'c2']) {
+        const t = await thread();
+        const s = await store.runs.start(start(t.id, key, 0));
+        const runId = s.kind === 'created' ? s.run.id : '';
+        claimed.push((await store.runs.claim({ runId, workerId: 'W', now: 10_000, leaseMs: LEASE }))!);
+      }
+      const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+      const save = (runId: string, workerId: string, expectedVersion: number, json: string) => ({
+        runId,
+        workerId,
+        expectedVersion,
+        checkpointJson: json,
+        now: 11_000,
+        leaseMs: LEASE,
+      });
+      assert.deepEqual(
+        await store.runs.saveCheckpoints([
+          save(a.id, 'W', a.checkpointVersion, '{"a":1}'),
+          save(b.id, 'W', b.checkpointVersion + 7, '{"b":1}'),
+          save(b.id, 'X', b.checkpointVersion, '{"b":2}'),
+        ]),
+        [true, false, false],
+      );
+      assert.equal((await store.runs.get(a.id))?.checkpointJson, '{"a":1}');
+      assert.equal((await store.runs.get(b.id))?.checkpointJson, null);
+    });
+
     test('cancel: a queued run ends at once with its final event; a running one is flagged for its holder', async () => {
       const t1 = await thread();
       const q = await store.runs.start(start(t1.id, 'c', 0));

@@ -65,6 +65,14 @@ export interface FinishRun extends RunLease {
   now: number;
 }
 
+/** A checkpoint compare-and-swap (see RunQueries.saveCheckpoint). */
+export type SaveCheckpoint = RunLease & {
+  expectedVersion: number;
+  checkpointJson: string;
+  now: number;
+  leaseMs: number;
+};
+
 /** Queries of the runs table. */
 export interface RunQueries {
   start(start: StartRun): Promise<StartRunResult>;
@@ -78,9 +86,9 @@ export interface RunQueries {
     lease: RunLease & { now: number; leaseMs: number },
   ): Promise<{ cancelRequested: boolean } | undefined>;
   /** Compare-and-swap of the checkpoint (also extends the lease); false when the lease or version moved on. */
-  saveCheckpoint(
-    lease: RunLease & { expectedVersion: number; checkpointJson: string; now: number; leaseMs: number },
-  ): Promise<boolean>;
+  saveCheckpoint(save: SaveCheckpoint): Promise<boolean>;
+  /** Many runs' checkpoints in one transaction (one commit); result i is saveCheckpoint's answer for saves[i]. */
+  saveCheckpoints(saves: readonly SaveCheckpoint[]): Promise<boolean[]>;
   /** Ends a running run the caller holds and appends its messages; false when the lease was lost. */
   finish(finish: FinishRun): Promise<boolean>;
   /**
@@ -122,6 +130,24 @@ export function toRunRecord(row: Selectable<RunsTable>): RunRecord {
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** The checkpoint compare-and-swap, on the database or inside a transaction. */
+async function casCheckpoint(db: Kysely<StoreDatabase>, c: SaveCheckpoint): Promise<boolean> {
+  const result = await db
+    .updateTable('runs')
+    .set({
+      checkpoint_json: c.checkpointJson,
+      checkpoint_version: c.expectedVersion + 1,
+      lease_expires_at: c.now + c.leaseMs,
+      updated_at: c.now,
+    })
+    .where('id', '=', c.runId)
+    .where('worker_id', '=', c.workerId)
+    .where('status', '=', 'running')
+    .where('checkpoint_version', '=', c.expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Binds the runs queries to a database. */
@@ -237,21 +263,15 @@ export function runQueries(db: Kysely<StoreDatabase>): RunQueries {
       return row === undefined ? undefined : { cancelRequested: row.cancel_requested_at !== null };
     },
 
-    async saveCheckpoint(c) {
-      const result = await db
-        .updateTable('runs')
-        .set({
-          checkpoint_json: c.checkpointJson,
-          checkpoint_version: c.expectedVersion + 1,
-          lease_expires_at: c.now + c.leaseMs,
-          updated_at: c.now,
-        })
-        .where('id', '=', c.runId)
-        .where('worker_id', '=', c.workerId)
-        .where('status', '=', 'running')
-        .where('checkpoint_version', '=', c.expectedVersion)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    saveCheckpoint: (c) => casCheckpoint(db, c),
+
+    async saveCheckpoints(saves) {
+      if (saves.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const saved: boolean[] = [];
+        for (const save of saves) saved.push(await casCheckpoint(trx, save));
+        return saved;
+      });
     },
 
     async finish(f) {

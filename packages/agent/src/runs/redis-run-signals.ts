@@ -33,8 +33,8 @@ export async function createRedisRunSignals(options: RedisRunSignalsOptions): Pr
     publisher.publish(channel, message).catch(() => undefined);
   };
   return {
-    eventsStored(runId, seq) {
-      listeners.dispatchEvents(runId, seq);
+    eventsStored(runId, seq, events) {
+      listeners.dispatchEvents(runId, seq, events);
       publish(eventsChannel, `${origin} ${runId} ${seq}`);
     },
     onEventsStored: (runId, listener) => listeners.addEvents(runId, listener),

@@ -17,6 +17,8 @@ import {
 } from '../loop/agent-run-types.js';
 import { newRunsId } from './run-ids.js';
 import { newMessagesOfRun, toSpecMessage } from './run-messages.js';
+import type { RunEventAppend, SaveCheckpoint } from '@rampart/store';
+import { GroupCommit } from './run-group-commit.js';
 import { LeaseLostError, RunEventWriter } from './run-event-writer.js';
 import type { RunSignals } from './run-signals.js';
 
@@ -93,6 +95,19 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
   const leaseMs = options.leaseMs ?? 30_000;
   const clock = options.clock ?? systemClock;
   const log: RunLog = options.log ?? (() => undefined);
+  // Group commits shared by every run this executor drives: events, and checkpoints.
+  const eventWrites = new GroupCommit<RunEventAppend, boolean>(
+    (batches) => store.runEvents.appendMany(batches),
+    (b) => store.runEvents.append(b.runId, b.workerId, b.events),
+  );
+  const batcher = {
+    append: (runId: string, workerId: string, events: RunEventAppend['events']) =>
+      eventWrites.submit({ runId, workerId, events }),
+  };
+  const checkpointWrites = new GroupCommit<SaveCheckpoint, boolean>(
+    (saves) => store.runs.saveCheckpoints(saves),
+    (save) => store.runs.saveCheckpoint(save),
+  );
 
   async function claim(runId: string, token: string, shutdown: AbortSignal): Promise<RunRecord | undefined> {
     const deadline = clock.now() + 2 * leaseMs;
@@ -162,6 +177,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
       token,
       await store.runEvents.lastSeq(runId),
       () => clock.now(),
+      batcher,
     );
     let version = claimed.checkpointVersion;
     const renewing = renewLease(runId, token, controller.signal, (lost) =>
@@ -188,7 +204,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
         now: clock.now(),
       });
       if (!ok) return 'lease_lost';
-      if (events.length > 0) writer.stored(events[events.length - 1]!.seq);
+      writer.stored(events);
       log('run_finished', { runId, status, ...(error === undefined ? {} : { code: error.code }) });
       return status;
     };
@@ -245,12 +261,12 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
             tools: setup.tools,
             config: setup.config,
             clock,
-            emit: (body) => writer.emit(body),
+            emit: (body) => writer.emitNoWait(body),
             async saveCheckpoint(cp) {
               // Events before the checkpoint are stored before it: a resumed run never lacks an event for a step
               // its checkpoint says is done.
               await writer.flush();
-              const ok = await store.runs.saveCheckpoint({
+              const ok = await checkpointWrites.submit({
                 runId,
                 workerId: token,
                 expectedVersion: version,

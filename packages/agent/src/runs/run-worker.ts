@@ -1,6 +1,7 @@
 // A worker: takes runs off the queue and executes them, and sweeps the store for runs nobody is working on (a
 // lease that expired because its worker died, a queued run whose queue entry was lost in a restart) to queue
 // them again. Any number of workers may run against one store and queue.
+import { setMaxListeners } from 'node:events';
 import { systemClock, type Clock } from '@rampart/resilience';
 import type { Store } from '@rampart/store';
 import type { RunAgent } from '../loop/agent-run-types.js';
@@ -45,6 +46,8 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
   const requeueAfterMs = options.requeueAfterMs ?? 10_000;
   const log: RunLog = options.log ?? (() => undefined);
   const shutdown = new AbortController();
+  // Every run in flight (and its lease renewal) listens to this one signal: a thousand at once is normal.
+  setMaxListeners(100_000, shutdown.signal);
   const executor = createRunExecutor({
     store: options.store,
     signals: options.signals,
