@@ -4,7 +4,8 @@
 // itself reports (busy → idle), the kernel client alone, the manager, MCP over an in-memory transport (the protocol
 // and the tool handler, no I/O) and MCP over Streamable HTTP with the official SDK client (what `rampart start`
 // serves). The layers are sampled in rounds, one cell each in rotating order, so load from elsewhere on the host
-// hits every layer alike instead of whichever happened to run during a busy minute.
+// hits every layer alike instead of whichever happened to run during a busy minute; every measured cell follows a
+// cell on another kernel, as on a host serving many threads.
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -160,28 +161,32 @@ export async function measureSandbox(
       memory: [] as number[],
       http: [] as number[],
     };
-    const arms: Array<[keyof typeof layers, () => Promise<void>]> = [
-      [
-        'raw',
-        async () => {
-          const result = await raw.kernel.execute('1+1', CELL);
-          if (result.kernelMs !== undefined) layers.kernel.push(result.kernelMs);
-        },
-      ],
-      ['manager', async () => void (await manager.runCell('warm-0', '1+1', CELL))],
+    const rawArm = async (): Promise<number | undefined> => (await raw.kernel.execute('1+1', CELL)).kernelMs;
+    const arms: Array<[keyof typeof layers, () => Promise<unknown>]> = [
+      ['manager', () => manager.runCell('warm-0', '1+1', CELL)],
       ['memory', () => callCell(memory)],
       ['http', () => callCell(overHttp)],
     ];
     try {
+      // Every measured cell follows a cell on the OTHER kernel (the raw one before each manager/MCP cell, and the
+      // reverse): a kernel that just ran is cache-hot, and measuring one layer always back to back on the same
+      // kernel would flatter it.
+      let rawIndex = 0;
       for (let round = 0; round < WARMUP_ROUNDS + settings.cells; round++) {
         for (let k = 0; k < arms.length; k++) {
           const [name, arm] = arms[(round + k) % arms.length] as (typeof arms)[number];
-          const started = performance.now();
+          let started = performance.now();
+          const kernelMs = await rawArm();
+          const measured = round >= WARMUP_ROUNDS && rawIndex++ % arms.length === 0;
+          if (measured) {
+            layers.raw.push(performance.now() - started);
+            if (kernelMs !== undefined) layers.kernel.push(kernelMs);
+          }
+          started = performance.now();
           await arm();
           if (round >= WARMUP_ROUNDS) layers[name].push(performance.now() - started);
         }
       }
-      layers.kernel.splice(0, layers.kernel.length - settings.cells);
     } finally {
       await memory.close();
       await overHttp.close();
