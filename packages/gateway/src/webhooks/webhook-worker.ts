@@ -31,6 +31,9 @@ export interface WebhookWorkerOptions {
   batch?: number;
 }
 
+/** A poke waits this long for company: under load one outbox round serves many records. */
+const POKE_MS = 20;
+
 /** The delay before attempt `attempts + 1`: exponential, capped, with jitter over its upper half. */
 export function webhookBackoffMs(attempts: number, base: number, max: number, random: () => number): number {
   const ceiling = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
@@ -43,6 +46,8 @@ export class WebhookWorker {
     endpoints: Map<string, WebhookEndpointConfig>;
   };
   #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (epoch ms per Date.now), so pokes coalesce instead of re-arming every time. */
+  #dueAt = Infinity;
   #running: Promise<number> | undefined;
   #closed = false;
   #again = false;
@@ -69,11 +74,11 @@ export class WebhookWorker {
     this.#arm(0);
   }
 
-  /** Asks for a round soon (new rows were committed). */
+  /** Asks for a round soon (new rows were committed); many pokes within POKE_MS make one round. */
   poke(): void {
     if (this.#closed || this.#o.endpoints.size === 0) return;
     if (this.#running) this.#again = true;
-    else this.#arm(0);
+    else if (this.#dueAt > Date.now() + POKE_MS) this.#arm(POKE_MS);
   }
 
   /** Stops polling and waits for the round in progress. */
@@ -95,8 +100,10 @@ export class WebhookWorker {
 
   #arm(delay: number): void {
     if (this.#timer) clearTimeout(this.#timer);
+    this.#dueAt = Date.now() + delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#dueAt = Infinity;
       this.runOnce().then(
         (claimed) => {
           const more = claimed >= this.#o.batch || this.#again;
