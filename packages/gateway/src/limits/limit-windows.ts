@@ -12,8 +12,21 @@ export interface BudgetPeriod {
   end: number;
 }
 
+// Hours, days and months start on a minute boundary, so a period computed once holds for the whole minute: the
+// hot path asks for it nine times per request.
+const memo = new Map<BudgetWindow, { minute: number; period: BudgetPeriod }>();
+
 /** The current period of a budget window. */
 export function budgetPeriod(window: BudgetWindow, now: number): BudgetPeriod {
+  const minute = Math.floor(now / 60_000);
+  const known = memo.get(window);
+  if (known?.minute === minute) return known.period;
+  const period = computePeriod(window, now);
+  memo.set(window, { minute, period });
+  return period;
+}
+
+function computePeriod(window: BudgetWindow, now: number): BudgetPeriod {
   const d = new Date(now);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();

@@ -127,7 +127,9 @@ export class RequestLimiter {
         };
       }),
     );
-    await Promise.all(wanted.map((w) => this.#seed(w.reservation.key, w.level, w.id, w.window)));
+    const unseeded = wanted.filter((w) => !this.#seeded.has(w.reservation.key));
+    if (unseeded.length > 0)
+      await Promise.all(unseeded.map((w) => this.#seed(w.reservation.key, w.level, w.id, w.window)));
     const results = await Promise.all(
       wanted.map((w) =>
         this.#deps.state.reserve(w.reservation.key, {
