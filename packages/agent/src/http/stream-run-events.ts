@@ -88,16 +88,19 @@ export async function streamRunEvents(options: StreamRunEventsOptions): Promise<
         events = await store.runEvents.list(runId, last, 500);
       }
       let ended = false;
+      // Events that arrive together leave in one socket write, not one syscall each.
+      let frames = '';
       for (const event of events) {
         if (closed) return;
         if (event.seq <= last) continue;
         const inner = event.bodyJson.slice(1, -1);
         const data = `{${inner}${inner === '' ? '' : ','}"seq":${event.seq},"at":${event.at}}`;
-        const ok = response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${data}\n\n`);
+        frames += `id: ${event.seq}\nevent: ${event.type}\ndata: ${data}\n\n`;
         last = event.seq;
         if (TERMINAL.has(event.type)) ended = true;
-        if (!ok) await new Promise<void>((resolve) => response.once('drain', resolve).once('close', resolve));
       }
+      if (frames !== '' && !closed && !response.write(frames))
+        await new Promise<void>((resolve) => response.once('drain', resolve).once('close', resolve));
       if (ended || closed) return;
       if (read && events.length === 500) {
         mustRead = true;
