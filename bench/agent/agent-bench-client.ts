@@ -1,5 +1,5 @@
 // One bench thread as a client drives it: create a thread, post a message, stream the run's events to the end.
-import { readRunEvents, type ReceivedEvent } from '@rampart/agent/testing';
+import { httpJson, readSse, type BenchEvent } from './agent-bench-http.js';
 
 /** What one thread's client saw. */
 export interface ThreadOutcome {
@@ -11,10 +11,13 @@ export interface ThreadOutcome {
   /** When the thread was created, the message posted and the stream opened (ms after startedAt). */
   phasesMs: { created: number; posted: number; opened: number };
   /**
-   * Receive time minus the event's own timestamp (ms), for events emitted once the stream was open (earlier ones
-   * waited for the client to connect, not for the platform).
+   * Receive time minus the event's own timestamp (`at`, set when the worker emitted it; same clock, same
+   * machine), for every event of the run. The stream is opened the moment the 202 arrives, so an event emitted
+   * before it was open (run_started, typically) counts the time the API took to answer and open the stream.
    */
   latenciesMs: number[];
+  /** The type of each event, in the same order as latenciesMs. */
+  eventTypes: string[];
 }
 
 /** Runs one thread through the API. */
@@ -22,25 +25,28 @@ export async function driveThread(base: string, user: string, signal: AbortSigna
   const startedAt = Date.now();
   const headers = { authorization: `Bearer key-${user}`, 'content-type': 'application/json' };
   try {
-    const thread = await fetch(`${base}/v1/threads`, { method: 'POST', headers, body: '{}', signal });
+    const thread = await httpJson(`${base}/v1/threads`, 'POST', headers, '{}', signal);
     if (thread.status !== 201) throw new Error(`create thread: HTTP ${thread.status}`);
-    const { id } = (await thread.json()) as { id: string };
+    const { id } = thread.body as { id: string };
     const created = Date.now() - startedAt;
-    const post = await fetch(`${base}/v1/threads/${id}/messages`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': `bench-${user}` },
-      body: JSON.stringify({ content: 'Count the data and give me the answer.' }),
+    const post = await httpJson(
+      `${base}/v1/threads/${id}/messages`,
+      'POST',
+      { ...headers, 'idempotency-key': `bench-${user}` },
+      JSON.stringify({ content: 'Count the data and give me the answer.' }),
       signal,
-    });
+    );
     if (post.status !== 202) throw new Error(`post message: HTTP ${post.status}`);
-    const { run } = (await post.json()) as { run: { id: string } };
+    // The run id comes with the 202: open the stream right away.
+    const { run } = post.body as { run: { id: string } };
     const posted = Date.now() - startedAt;
     let openedAt = Number.POSITIVE_INFINITY;
-    const events: ReceivedEvent[] = await readRunEvents(`${base}/v1/runs/${run.id}/events`, {
-      headers: { authorization: headers.authorization },
+    const events: BenchEvent[] = await readSse(
+      `${base}/v1/runs/${run.id}/events`,
+      { authorization: headers.authorization },
       signal,
-      onOpen: (at) => (openedAt = at),
-    });
+      (at) => (openedAt = at),
+    );
     const endedAt = Date.now();
     const contiguous = events.every((e, i) => e.id === i + 1);
     const last = events.at(-1)?.type;
@@ -53,7 +59,8 @@ export async function driveThread(base: string, user: string, signal: AbortSigna
       endedAt,
       events: events.length,
       phasesMs: { created, posted, opened: openedAt - startedAt },
-      latenciesMs: events.filter((e) => e.event.at >= openedAt).map((e) => e.receivedAt - e.event.at),
+      latenciesMs: events.map((e) => e.receivedAt - e.at),
+      eventTypes: events.map((e) => e.type),
     };
   } catch (error) {
     return {
@@ -64,6 +71,7 @@ export async function driveThread(base: string, user: string, signal: AbortSigna
       events: 0,
       phasesMs: { created: 0, posted: 0, opened: 0 },
       latenciesMs: [],
+      eventTypes: [],
     };
   }
 }

@@ -1,7 +1,8 @@
 // The server side of bench:agent, in its own process so its memory is measured alone: the threads API over the
 // agent runtime (SQLite file by default; PostgreSQL and BullMQ when given), every run a scripted agent.
 //   --port N  --store URL  --redis URL  --step-ms N  --concurrency N
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { openStore } from '@rampart/store';
 import { startThreadsTestServer } from '@rampart/agent/testing';
@@ -18,7 +19,19 @@ const { values } = parseArgs({
   strict: true,
 });
 const stepMs = Number(values['step-ms']);
-const store = await openStore({ url: values.store!, poolSize: 20 });
+const opened = await openStore({ url: values.store!, poolSize: 20 });
+// Counts the stream's store reads: one per stream (catching up at open) means every live event came from memory.
+let eventReads = 0;
+const store = {
+  ...opened,
+  runEvents: {
+    ...opened.runEvents,
+    list: (...args: Parameters<typeof opened.runEvents.list>) => {
+      eventReads += 1;
+      return opened.runEvents.list(...args);
+    },
+  },
+};
 const server = await startThreadsTestServer(store, BENCH_SCRIPT, {
   concurrency: Number(values.concurrency),
   model: { delays: { 1: stepMs, 2: stepMs, 3: stepMs } },
@@ -36,12 +49,27 @@ await new Promise<void>((resolve) =>
   server.server.listen({ port: Number(values.port), host: '127.0.0.1', backlog: 4096 }, resolve),
 );
 server.server.maxConnections = 10_000;
+// How long the server itself takes to answer the API's POSTs (request parsed → response finished).
+const postMs: number[] = [];
+server.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  if (req.method !== 'POST') return;
+  const t0 = performance.now();
+  res.once('finish', () => postMs.push(performance.now() - t0));
+});
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 process.stdout.write(`listening ${values.port}\n`);
 process.on('SIGTERM', () => {
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  // One JSON line the bench reads back from this process's log.
   process.stdout.write(
-    `event loop delay ms: p50 ${lag.percentile(50) / 1e6} p99 ${lag.percentile(99) / 1e6} max ${lag.max / 1e6}\n`,
+    `event-loop-delay ${JSON.stringify({ p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) })}\n`,
+  );
+  postMs.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(postMs[Math.min(postMs.length - 1, Math.floor((p / 100) * postMs.length))] ?? 0);
+  process.stdout.write(
+    `api-post-ms ${JSON.stringify({ n: postMs.length, p50: at(50), p99: at(99), eventReads })}\n`,
   );
   void server.close().then(() => store.close().then(() => process.exit(0)));
 });

@@ -3,11 +3,12 @@
 // Prints throughput, event latency (event timestamp → client receipt) and the server's memory, and writes them to
 // bench/results/. Bounded: a hard stop after 5 minutes.
 //   --threads N (default 1000)  --step-ms N (default 200)  --store postgres  --redis (BullMQ on REDIS_URL)
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Agent, setGlobalDispatcher } from 'undici';
 import { ChildProcessGroup } from '../lib/child-process-group.js';
 import { findFreePort } from '../lib/find-free-port.js';
 import { formatTable } from '../lib/format-table.js';
@@ -34,8 +35,6 @@ const storeUrl =
     ? `${process.env.RAMPART_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'}?schema=bench_agent_${process.pid}`
     : `sqlite:${join(root, 'rampart.db')}`;
 const redisUrl = values.redis ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
-// One connection per stream: the client must not be the bottleneck it measures.
-setGlobalDispatcher(new Agent({ connections: null, pipelining: 0, keepAliveTimeout: 10_000 }));
 
 const group = new ChildProcessGroup(root);
 const guard = setTimeout(() => {
@@ -50,6 +49,8 @@ const server = await group.start({
   name: 'agent-server',
   command: process.execPath,
   args: [
+    // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     '--import',
     'tsx',
     join(import.meta.dirname, 'agent-bench-server.ts'),
@@ -71,7 +72,12 @@ await new Promise((r) => setTimeout(r, 300));
 const idleRss = idle.stop().server?.peakBytes ?? 0;
 
 const abort = AbortSignal.timeout(TIME_LIMIT_MS - 30_000);
+// Every thread listens on this one signal (fetch and the SSE reader each add a listener).
+setMaxListeners(4 * threads + 100, abort);
 const sampler = startRssSampler({ server: server.pid }, 100);
+// The client's own event loop: if it stalls, it delays what it measures.
+const clientLag = monitorEventLoopDelay({ resolution: 10 });
+clientLag.enable();
 let inFlight = 0;
 let peakInFlight = 0;
 const t0 = Date.now();
@@ -87,10 +93,22 @@ const outcomes = await Promise.all(
   }),
 );
 const wallMs = Date.now() - t0;
+clientLag.disable();
+const clientEventLoopDelayMs = {
+  p50: clientLag.percentile(50) / 1e6,
+  p99: clientLag.percentile(99) / 1e6,
+  max: clientLag.max / 1e6,
+};
 const rss = sampler.stop().server ?? { peakBytes: 0, samples: 0 };
 const loadAfter = loadavg()[0] ?? 0;
 await group.stopAll();
 clearTimeout(guard);
+// The server's event-loop delay over the whole run (it prints it when stopped).
+const loopLine = /event-loop-delay (\{.*\})/.exec(readFileSync(server.logPath, 'utf8'))?.[1];
+const serverEventLoopDelayMs =
+  loopLine === undefined ? null : (JSON.parse(loopLine) as Record<string, number>);
+const postLine = /api-post-ms (\{.*\})/.exec(readFileSync(server.logPath, 'utf8'))?.[1];
+const serverPostMs = postLine === undefined ? null : (JSON.parse(postLine) as Record<string, number>);
 rmSync(root, { recursive: true, force: true });
 
 const completed = outcomes.filter((o) => o.ok);
@@ -98,6 +116,20 @@ const failures = outcomes.filter((o) => !o.ok);
 const latencySamples = completed.flatMap((o) => o.latenciesMs).sort((a, b) => a - b);
 const latencies = summarize(latencySamples.length > 0 ? latencySamples : [0]);
 const latencyP95 = latencySamples.length > 0 ? percentile(latencySamples, 95) : 0;
+// By event type: where the tail comes from (run_started waits for the API; content waits for nothing but the loop).
+const byType = new Map<string, number[]>();
+for (const o of completed)
+  o.eventTypes.forEach((type, i) => {
+    const list = byType.get(type) ?? [];
+    list.push(o.latenciesMs[i]!);
+    byType.set(type, list);
+  });
+const latencyByType = Object.fromEntries(
+  [...byType].map(([type, list]) => {
+    list.sort((a, b) => a - b);
+    return [type, { n: list.length, p50: percentile(list, 50), p95: percentile(list, 95) }];
+  }),
+);
 const durations = summarize(completed.length > 0 ? completed.map((o) => o.endedAt - o.startedAt) : [0]);
 const events = completed.reduce((n, o) => n + o.events, 0);
 // Runs overlapping at once, judged by the clients: the most threads between their start and their end together.
@@ -120,7 +152,10 @@ const figures = {
   eventsPerSecond: events / (wallMs / 1000),
   eventsPerRun: completed.length > 0 ? events / completed.length : 0,
   peakConcurrentThreads: peakOpen,
+  /** Every event of every completed run: its `at` (emitted) → received by the client. */
   eventLatencyMs: latencies,
+  eventLatencySamples: latencySamples.length,
+  eventLatencyByTypeMs: latencyByType,
   threadDurationMs: durations,
   /** Client-side phases (ms after the thread's start): created, posted, stream open. */
   phasesP50Ms: {
@@ -128,6 +163,10 @@ const figures = {
     posted: summarize(completed.map((o) => o.phasesMs.posted)).p50,
     opened: summarize(completed.map((o) => o.phasesMs.opened)).p50,
   },
+  serverEventLoopDelayMs,
+  clientEventLoopDelayMs,
+  /** The server's own time to answer POSTs (create thread, post message): request parsed → response finished. */
+  serverPostMs,
   serverRssIdleMb: idleRss / 2 ** 20,
   serverRssPeakMb: rss.peakBytes / 2 ** 20,
   serverRssPerThreadKb: (rss.peakBytes - idleRss) / 1024 / Math.max(1, peakOpen),
@@ -160,7 +199,7 @@ console.log(
         '',
       ],
       [
-        'live event latency p50 / p95 / p99',
+        'event latency (at → received, every event) p50 / p95 / p99',
         `${ms(latencies.p50)} / ${ms(latencyP95)} / ${ms(latencies.p99)} ms (n=${latencySamples.length})`,
         '',
         '',
@@ -177,9 +216,26 @@ console.log(
         '',
         '',
       ],
+      [
+        'server event-loop delay p50 / p99 / max',
+        serverEventLoopDelayMs === null
+          ? 'n/a'
+          : `${serverEventLoopDelayMs.p50} / ${serverEventLoopDelayMs.p99} / ${serverEventLoopDelayMs.max} ms`,
+        '',
+        '',
+      ],
       ['server RSS per concurrent thread', `${figures.serverRssPerThreadKb.toFixed(0)} KB`, '', ''],
     ],
   ),
+);
+console.log(
+  `\nclient event-loop delay p50 / p99 / max: ${clientEventLoopDelayMs.p50.toFixed(1)} / ${clientEventLoopDelayMs.p99.toFixed(1)} / ${clientEventLoopDelayMs.max.toFixed(1)} ms`,
+);
+console.log(`server time per POST (p50 / p99): ${serverPostMs?.p50} / ${serverPostMs?.p99} ms`);
+console.log(
+  `\nevent latency by type (p50 / p95 ms): ${Object.entries(latencyByType)
+    .map(([type, l]) => `${type} ${l.p50}/${l.p95}`)
+    .join(', ')}`,
 );
 if (failures.length > 0) console.log(`\nfailures (first 5): ${JSON.stringify(figures.failureSamples)}`);
 
