@@ -4,8 +4,8 @@
 // gateway with a virtual key minted for its thread (when tenancy provides one), never a provider key.
 // Without bubblewrap it does not start, and says exactly why, rather than running code unisolated.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createBubblewrapDriver,
@@ -80,7 +80,7 @@ export async function startNotebooks(
   const gateway = new URL(options.gatewayUrl);
   const gatewayPort = Number(gateway.port) || 80;
   const egress = createEgressHub({
-    socketDir: join(options.dataDir, 'egress'),
+    socketDir: await egressSocketDir(options.dataDir),
     aliases: { [GATEWAY_ALIAS]: { host: gateway.hostname, port: gatewayPort } },
     policy,
     audit: (record) => options.log('egress', { ...record }),
@@ -113,6 +113,16 @@ export async function startNotebooks(
 }
 
 const KEY_PREFIX = 'notebook:';
+
+/**
+ * The sockets live in the data dir unless its path is too long for unix socket names (107 bytes with the file
+ * name): then in a fresh private directory of our own under the temp dir (mkdtemp: never one someone else made).
+ */
+async function egressSocketDir(dataDir: string): Promise<string> {
+  const preferred = join(dataDir, 'egress');
+  if (Buffer.byteLength(preferred) <= 80) return preferred;
+  return mkdtemp(join(tmpdir(), 'rampart-egress-'));
+}
 
 /**
  * Revokes the thread keys of managers that are gone (killed before they could revoke them): a key named
