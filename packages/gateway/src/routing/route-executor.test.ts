@@ -307,7 +307,7 @@ test('a 429 with retry-after cools the target for every caller (and replica) ins
     if (leaf.candidate.provider.name === 'anthropic') throw failure(429, 1_000);
     return 'ok';
   };
-  const run = () => ({ deadline: Deadline.none({ clock }), attempts: [] });
+  const run = (): RouteRun => ({ deadline: Deadline.none({ clock }), attempts: [] });
   const first = run();
   await replicas[0]!.executor.run(route.root, request, attempt, first);
   assert.deepEqual(calls, ['anthropic', 'bedrock']);
