@@ -5,6 +5,7 @@
 // targets and writes bench/results/chaos-<timestamp>.json and chaos-latest.json.
 //   --requests N (100000)  --concurrency C (64)  --max-seconds S  time limit for (a) (600)
 //   --last-level-retries R (3)  --quick (5,000 requests, short cascade)  --only a|b
+//   --no-backup-pace  (b) without the backup's `capacity`: cooling alone
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'last-level-retries': { type: 'string' },
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    'no-backup-pace': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -84,7 +86,10 @@ const cascadeDeadlineMs = 15_000;
 const cascadeBackupRetries = 8;
 const cascadeBreaker: BreakerSettings = {};
 // The gateway paces the backup at its known quota; a burst of 2 keeps any clock second within quota + 2.
-const cascadeBackupPace = { requests_per_second: cascadeSettings.backupRequestsPerSecond, burst: 2 };
+// --no-backup-pace leaves it out, to see what cooling alone does (no target `capacity` configured).
+const cascadeBackupPace = values['no-backup-pace']
+  ? undefined
+  : { requests_per_second: cascadeSettings.backupRequestsPerSecond, burst: 2 };
 
 const started = Date.now();
 const log = (message: string) =>

@@ -4,8 +4,9 @@
 // at once. Instead a throttled target is COOLING until a time every replica shares (through the state store's
 // publish/subscribe), so every client stops hitting it, and routing prefers a healthy alternative meanwhile.
 // The time is the upstream's retry-after when it gave one. Without one (Bedrock never gives one) a single 429
-// is treated as noise and only a second one in a row starts cooling, for an exponential, jittered time that
-// grows while the throttling lasts and resets on the first success.
+// is treated as noise and only a second one in a row starts cooling, for a jittered time that doubles each
+// time the target is throttled again after a cooling ended, and resets on the first success. 429s that arrive
+// while it is already cooling answer calls sent before it began: they do not stretch it.
 import type { StateStore } from '@rampart/state';
 import { systemClock, type Clock, type Random } from './clock.js';
 
@@ -26,6 +27,10 @@ interface Entry {
   until: number;
   /** 429s in a row since the last success (this replica's view). */
   throttles: number;
+  /** Coolings without retry-after since the last success: the exponent of the next one. */
+  episodes: number;
+  /** The current cooling is our estimate (no retry-after was given). */
+  estimated: boolean;
 }
 
 /** The topic replicas announce cooling times on: `<until> <key>`. */
@@ -77,25 +82,39 @@ export class TargetCooldowns {
     entry.throttles += 1;
     let coolMs: number;
     if (retryAfterMs !== undefined && retryAfterMs > 0) coolMs = Math.min(retryAfterMs, this.#maxMs);
-    else if (entry.throttles < this.#threshold) return this.remainingMs(key);
+    else if (entry.throttles < this.#threshold || this.remainingMs(key) > 0) return this.remainingMs(key);
     else {
       // Full jitter over the upper half, so replicas that saw the same 429s do not come back in step.
-      const ceiling = Math.min(this.#maxMs, this.#baseMs * 2 ** (entry.throttles - this.#threshold));
+      const ceiling = Math.min(this.#maxMs, this.#baseMs * 2 ** entry.episodes);
+      entry.episodes += 1;
       coolMs = ceiling * (0.5 + 0.5 * this.#random());
     }
     const until = this.#clock.now() + coolMs;
     if (until > entry.until) {
       entry.until = until;
+      entry.estimated = retryAfterMs === undefined || retryAfterMs <= 0;
       // Best effort: the local view already holds it; a lost message costs other replicas one 429 each.
       this.#store.publish(COOLDOWN_TOPIC, `${Math.round(until)} ${key}`).catch(() => undefined);
     }
     return this.remainingMs(key);
   }
 
+  /**
+   * How widely callers waiting for `key` should spread their return, as a share of the cooling time: 0.2
+   * when the upstream named the time (it asked for that time, honoured with a little jitter), 1 when we
+   * estimated it (no retry-after: a herd told nothing must spread over a whole period to avoid a stampede).
+   */
+  spreadOf(key: string): number {
+    return this.#entries.get(key)?.estimated ? 1 : 0.2;
+  }
+
   /** A success from `key`: the next 429 without retry-after is noise again. */
   recordSuccess(key: string): void {
     const entry = this.#entries.get(key);
-    if (entry !== undefined && entry.throttles !== 0) entry.throttles = 0;
+    if (entry !== undefined && (entry.throttles !== 0 || entry.episodes !== 0)) {
+      entry.throttles = 0;
+      entry.episodes = 0;
+    }
   }
 
   /** Stops listening. */
@@ -107,7 +126,7 @@ export class TargetCooldowns {
   #entry(key: string): Entry {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = { until: 0, throttles: 0 };
+      entry = { until: 0, throttles: 0, episodes: 0, estimated: false };
       this.#entries.set(key, entry);
     }
     return entry;

@@ -332,16 +332,26 @@ test('a 429 with retry-after cools the target for every caller (and replica) ins
   await Promise.all(replicas.map((r) => r.executor.close()));
 });
 
-test('a 429 without retry-after is noise once, cooling when repeated, and reset by a success', () => {
-  const { executor } = setup(FOUR_LEVELS);
+test('a 429 without retry-after is noise once, cooling when repeated, and reset by a success', async () => {
+  const { clock, executor } = setup(FOUR_LEVELS);
   const key = 'bedrock|us.anthropic.claude-sonnet-4-5-20250929-v1:0';
   assert.equal(executor.cooldowns.recordThrottle(key, undefined), 0, 'one 429 in a row does not cool');
   executor.cooldowns.recordSuccess(key);
   assert.equal(executor.cooldowns.recordThrottle(key, undefined), 0, 'a success in between resets the count');
   const cooling = executor.cooldowns.recordThrottle(key, undefined);
   assert.ok(cooling >= 125 && cooling <= 250, `second 429 in a row cools for ${cooling} ms`);
+  assert.equal(executor.cooldowns.spreadOf(key), 1, 'an estimated time: waiters spread over a whole period');
+  executor.cooldowns.recordThrottle('anthropic|x', 1_000);
+  assert.equal(executor.cooldowns.spreadOf('anthropic|x'), 0.2, "the upstream's own time: a little jitter");
+  for (let i = 0; i < 20; i++) executor.cooldowns.recordThrottle(key, undefined);
+  assert.equal(
+    executor.cooldowns.remainingMs(key),
+    cooling,
+    '429s answering calls sent before the cooling began do not stretch it',
+  );
+  await clock.advance(cooling);
   const longer = executor.cooldowns.recordThrottle(key, undefined);
-  assert.ok(longer >= 250 && longer <= 500, `third cools longer: ${longer} ms`);
+  assert.ok(longer >= 250 && longer <= 500, `throttled again after it ended: cools longer, ${longer} ms`);
 });
 
 test('a cooling last resort is waited for as a retry, jittered, never past the deadline', async () => {
@@ -372,6 +382,26 @@ test('a cooling last resort is waited for as a retry, jittered, never past the d
   assert.equal(served.value, 'ok');
   assert.equal(calls, 1);
   assert.equal(noRetries.clock.pendingTimers, 0, 'and not after a wait');
+
+  // Both cooling: the primary (no retries) is not called but left to the backup, which waits out its own time.
+  const both = setup({
+    strategy: { mode: 'fallback' },
+    targets: [{ provider: 'anthropic' }, { provider: 'bedrock', retry: { attempts: 1 } }],
+  });
+  both.executor.cooldowns.recordThrottle('anthropic|claude-sonnet-4-5-20250929', 5_000);
+  both.executor.cooldowns.recordThrottle('bedrock|us.anthropic.claude-sonnet-4-5-20250929-v1:0', 1_000);
+  const bothCalls: string[] = [];
+  const bothStart = both.clock.now();
+  const waited = both.executor.run(
+    both.route.root,
+    request,
+    async (leaf) => (bothCalls.push(`${leaf.candidate.provider.name}@${both.clock.now() - bothStart}`), 'ok'),
+    both.newRun(10_000),
+  );
+  await both.clock.runAll();
+  assert.equal((await waited).leaf.candidate.provider.name, 'bedrock');
+  assert.equal(bothCalls.length, 1);
+  assert.match(bothCalls[0]!, /^bedrock@1\d{3}(\.\d+)?$/, `called ${bothCalls[0]}`);
 
   // A cooling target with a healthy alternative is skipped, and with none left the refusal is a 429.
   const pair = setup({

@@ -100,7 +100,7 @@ export class RouteExecutor {
 
   /** Serves `request` from the first target that succeeds; throws the last failure when none does. */
   run<T>(root: RouteNode, request: ChatRequest, attempt: AttemptFn<T>, run: RouteRun): Promise<Served<T>> {
-    return this.#runNode(root, request, attempt, run, () => false);
+    return this.#runNode(root, request, attempt, run, () => false, false);
   }
 
   /** True when `node` has a target whose breaker would let a call through now (no I/O). */
@@ -120,8 +120,10 @@ export class RouteExecutor {
     attempt: AttemptFn<T>,
     run: RouteRun,
     hasAlternative: () => boolean,
+    /** Some target follows this one in the walk (healthy or not) that a 429 would move on to. */
+    hasLater: boolean,
   ): Promise<Served<T>> {
-    if (node.kind === 'target') return this.#runLeaf(node, request, attempt, run, hasAlternative);
+    if (node.kind === 'target') return this.#runLeaf(node, request, attempt, run, hasAlternative, hasLater);
     let order = node.children;
     if (node.kind === 'loadbalance') {
       // Weigh only healthy children; if none is healthy, walk them all so each skip is recorded.
@@ -134,8 +136,9 @@ export class RouteExecutor {
       const rest = order.slice(i + 1);
       const alternative = () =>
         rest.some((other) => this.isAvailable(other, run.exclude)) || hasAlternative();
+      const later = (rest.length > 0 && node.onStatusCodes.has(429)) || hasLater;
       try {
-        return await this.#runNode(child, request, attempt, run, alternative);
+        return await this.#runNode(child, request, attempt, run, alternative, later);
       } catch (error) {
         lastError = error as Error;
         if (run.deadline.signal.aborted) throw run.deadline.signal.reason as Error;
@@ -151,6 +154,7 @@ export class RouteExecutor {
     attempt: AttemptFn<T>,
     run: RouteRun,
     hasAlternative: () => boolean,
+    hasLater: boolean,
   ): Promise<Served<T>> {
     const { clock } = this.#deps;
     const { provider, upstreamModel } = leaf.candidate;
@@ -168,20 +172,28 @@ export class RouteExecutor {
       run.deadline.throwIfExpired();
       const coolingMs = this.cooldowns.remainingMs(leaf.breakerKey);
       if (coolingMs > 0) {
-        // The upstream asked everyone to slow down: go elsewhere, or wait (as one retry) when nothing else is
-        // left. A last resort with no retry to spend is called anyway: its own answer is the final word (a 429
-        // that one large request earned need not refuse the small ones), and the client gets its retry-after.
+        // The upstream asked everyone to slow down: go to a healthy alternative; else wait (as one retry); else
+        // leave it to the targets after this one (they wait or answer for themselves). Only the very last
+        // resort with no retry to spend is called anyway: its own answer is the final word (a 429 that one
+        // large request earned need not refuse the small ones), and the client gets its retry-after.
         const throttled = new TargetThrottledError(leaf.breakerKey, 'cooling', coolingMs);
+        const skip = () => record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
         if (hasAlternative()) {
-          record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
+          skip();
           throw throttled;
         }
         const decision = retryPolicy.planRetry(throttled, attemptNumber, run.deadline.remaining());
         if (decision.retry) {
-          record({ outcome: 'skipped', reason: 'cooling', status: 429, durationMs: 0 });
-          previousDelayMs = decision.delayMs;
-          await clock.sleep(decision.delayMs, run.deadline.signal);
+          skip();
+          const spread = coolingMs * (1 + this.cooldowns.spreadOf(leaf.breakerKey) * this.#deps.random());
+          const delayMs = spread < run.deadline.remaining() ? Math.max(spread, coolingMs) : decision.delayMs;
+          previousDelayMs = delayMs;
+          await clock.sleep(delayMs, run.deadline.signal);
           continue;
+        }
+        if (hasLater) {
+          skip();
+          throw throttled;
         }
       }
       const admission = breaker.tryAcquire();
@@ -248,9 +260,12 @@ export class RouteExecutor {
           previousDelayMs,
         );
         if (!decision.retry) throw error;
-        // Never back before the target's shared cooling time, each caller a little later than the last.
+        // Never back before the target's shared cooling time, callers spread over it so they do not return
+        // together (a whole period when the time was our estimate).
         const delayMs =
-          coolMs > decision.delayMs ? coolMs * (1 + 0.2 * this.#deps.random()) : decision.delayMs;
+          coolMs > decision.delayMs
+            ? coolMs * (1 + this.cooldowns.spreadOf(leaf.breakerKey) * this.#deps.random())
+            : decision.delayMs;
         if (delayMs >= run.deadline.remaining()) throw error;
         previousDelayMs = delayMs;
         await clock.sleep(delayMs, run.deadline.signal);
