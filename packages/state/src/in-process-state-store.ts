@@ -18,7 +18,9 @@ import type {
   RateOptions,
   RateResult,
   ReservationResult,
+  ReserveItem,
   ReserveOptions,
+  SettleItem,
   StateClock,
   StateStore,
   TokenBucketOptions,
@@ -33,7 +35,13 @@ interface Expiring<T> {
 
 interface Budget {
   used: number;
+  /** Sum of the live holds' amounts, kept as they come and go (not summed on every call). */
+  reserved: number;
   holds: Map<string, { amount: number; expiresAt: number }>;
+  /** No hold lapses before this, so lapsed holds are looked for only once it has passed. */
+  earliestHoldExpiry: number;
+  /** When the whole budget is dropped (keepMs); Infinity = kept. */
+  expiresAt: number;
 }
 
 /** Options of the in-process store. */
@@ -173,43 +181,88 @@ export class InProcessStateStore implements StateStore {
 
   #budget(key: string, now: number): Budget {
     let budget = this.#budgets.get(key);
-    if (budget === undefined) {
-      budget = { used: 0, holds: new Map() };
+    if (budget === undefined || budget.expiresAt <= now) {
+      budget = { used: 0, reserved: 0, holds: new Map(), earliestHoldExpiry: Infinity, expiresAt: Infinity };
       this.#budgets.set(key, budget);
     }
-    for (const [id, hold] of budget.holds) if (hold.expiresAt <= now) budget.holds.delete(id);
+    if (budget.earliestHoldExpiry <= now) {
+      let earliest = Infinity;
+      for (const [id, hold] of budget.holds) {
+        if (hold.expiresAt <= now) {
+          budget.holds.delete(id);
+          budget.reserved -= hold.amount;
+        } else if (hold.expiresAt < earliest) earliest = hold.expiresAt;
+      }
+      budget.earliestHoldExpiry = earliest;
+    }
     return budget;
   }
 
-  #figures(budget: Budget, ok: boolean): ReservationResult {
-    let reserved = 0;
-    for (const hold of budget.holds.values()) reserved += hold.amount;
-    return { ok, used: budget.used, reserved };
+  #keep(budget: Budget, now: number, keepMs: number | undefined): void {
+    if (keepMs !== undefined) budget.expiresAt = now + keepMs;
+  }
+
+  #reserve(key: string, options: ReserveOptions, now: number): ReservationResult {
+    const budget = this.#budget(key, now);
+    // A retried reserve with the same id must not hold twice.
+    if (budget.holds.has(options.id)) return { ok: true, used: budget.used, reserved: budget.reserved };
+    if (budget.used + budget.reserved + options.amount > options.limit)
+      return { ok: false, used: budget.used, reserved: budget.reserved };
+    const expiresAt = now + options.ttlMs;
+    budget.holds.set(options.id, { amount: options.amount, expiresAt });
+    budget.reserved += options.amount;
+    if (expiresAt < budget.earliestHoldExpiry) budget.earliestHoldExpiry = expiresAt;
+    this.#keep(budget, now, options.keepMs);
+    return { ok: true, used: budget.used, reserved: budget.reserved };
+  }
+
+  #drop(budget: Budget, id: string): boolean {
+    const hold = budget.holds.get(id);
+    if (hold === undefined) return false;
+    budget.holds.delete(id);
+    budget.reserved -= hold.amount;
+    return true;
+  }
+
+  #settle(
+    key: string,
+    id: string,
+    actual: number,
+    keepMs: number | undefined,
+    now: number,
+  ): ReservationResult {
+    const budget = this.#budget(key, now);
+    const held = this.#drop(budget, id);
+    // The spend happened whether or not the hold lapsed meanwhile, so it is always recorded.
+    budget.used += actual;
+    this.#keep(budget, now, keepMs);
+    return { ok: held, used: budget.used, reserved: budget.reserved };
   }
 
   async reserve(key: string, options: ReserveOptions): Promise<ReservationResult> {
     this.#wrote();
-    const now = this.#clock.now();
-    const budget = this.#budget(key, now);
-    // A retried reserve with the same id must not hold twice.
-    if (budget.holds.has(options.id)) return this.#figures(budget, true);
-    const { reserved } = this.#figures(budget, true);
-    if (budget.used + reserved + options.amount > options.limit) return this.#figures(budget, false);
-    budget.holds.set(options.id, { amount: options.amount, expiresAt: now + options.ttlMs });
-    return this.#figures(budget, true);
+    return this.#reserve(key, options, this.#clock.now());
   }
 
-  async settle(key: string, id: string, actual: number): Promise<ReservationResult> {
-    const budget = this.#budget(key, this.#clock.now());
-    const held = budget.holds.delete(id);
-    // The spend happened whether or not the hold lapsed meanwhile, so it is always recorded.
-    budget.used += actual;
-    return this.#figures(budget, held);
+  async reserveMany(items: readonly ReserveItem[]): Promise<ReservationResult[]> {
+    this.#wrote();
+    const now = this.#clock.now();
+    return items.map((item) => this.#reserve(item.key, item, now));
+  }
+
+  async settle(key: string, id: string, actual: number, keepMs?: number): Promise<ReservationResult> {
+    return this.#settle(key, id, actual, keepMs, this.#clock.now());
+  }
+
+  async settleMany(items: readonly SettleItem[]): Promise<ReservationResult[]> {
+    const now = this.#clock.now();
+    return items.map((item) => this.#settle(item.key, item.id, item.actual, item.keepMs, now));
   }
 
   async release(key: string, id: string): Promise<ReservationResult> {
     const budget = this.#budget(key, this.#clock.now());
-    return this.#figures(budget, budget.holds.delete(id));
+    const held = this.#drop(budget, id);
+    return { ok: held, used: budget.used, reserved: budget.reserved };
   }
 
   async leaseAcquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -290,7 +343,10 @@ export class InProcessStateStore implements StateStore {
     this.#writes += 1;
     if (this.#writes % SWEEP_EVERY !== 0) return;
     const now = this.#clock.now();
-    for (const map of [this.#values, this.#counters, this.#buckets] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [this.#values, this.#counters, this.#buckets, this.#budgets] as Map<
+      string,
+      { expiresAt: number }
+    >[]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
   }

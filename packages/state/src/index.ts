@@ -6,6 +6,8 @@ export type {
   TokenBucketOptions,
   TokenBucketResult,
   ReserveOptions,
+  ReserveItem,
+  SettleItem,
   ReservationResult,
   TopicMessage,
 } from './state-store.js';

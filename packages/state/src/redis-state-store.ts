@@ -29,7 +29,9 @@ import type {
   RateOptions,
   RateResult,
   ReservationResult,
+  ReserveItem,
   ReserveOptions,
+  SettleItem,
   StateStore,
   TokenBucketOptions,
   TokenBucketResult,
@@ -193,15 +195,26 @@ export class RedisStateStore implements StateStore {
       options.amount,
       options.limit,
       Math.ceil(options.ttlMs),
+      keepArg(options.keepMs),
     ]);
   }
 
-  async settle(key: string, id: string, actual: number): Promise<ReservationResult> {
-    return this.#reservation(key, ['settle', id, actual, 0, 0]);
+  // Each budget is its own script on its own key (they may sit on different cluster slots); the calls are
+  // issued together, so they share the connection's round trips.
+  async reserveMany(items: readonly ReserveItem[]): Promise<ReservationResult[]> {
+    return Promise.all(items.map((item) => this.reserve(item.key, item)));
+  }
+
+  async settle(key: string, id: string, actual: number, keepMs?: number): Promise<ReservationResult> {
+    return this.#reservation(key, ['settle', id, actual, 0, 0, keepArg(keepMs)]);
+  }
+
+  async settleMany(items: readonly SettleItem[]): Promise<ReservationResult[]> {
+    return Promise.all(items.map((item) => this.settle(item.key, item.id, item.actual, item.keepMs)));
   }
 
   async release(key: string, id: string): Promise<ReservationResult> {
-    return this.#reservation(key, ['release', id, 0, 0, 0]);
+    return this.#reservation(key, ['release', id, 0, 0, 0, 0]);
   }
 
   async leaseAcquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -312,6 +325,11 @@ export class RedisStateStore implements StateStore {
     if (this.#subscriber !== undefined) await this.#subscriber.quit();
     if (this.#ownsClient) await this.#redis.quit();
   }
+}
+
+/** keepMs as the reservation script's argument: whole milliseconds, at least 1; 0 = keep forever. */
+function keepArg(keepMs: number | undefined): number {
+  return keepMs === undefined ? 0 : Math.max(1, Math.ceil(keepMs));
 }
 
 interface WireSnapshot {

@@ -53,6 +53,25 @@ export interface ReserveOptions {
   limit: number;
   /** After this the reservation lapses and frees its amount, so a crashed holder cannot leak budget. */
   ttlMs: number;
+  /**
+   * How long the budget itself is kept after this write (a periodic budget: the rest of its period plus a
+   * margin), so counters of past periods do not pile up; absent = kept until deleted.
+   */
+  keepMs?: number;
+}
+
+/** One reservation of a reserveMany call. */
+export interface ReserveItem extends ReserveOptions {
+  key: string;
+}
+
+/** One settlement of a settleMany call. */
+export interface SettleItem {
+  key: string;
+  id: string;
+  actual: number;
+  /** As ReserveOptions.keepMs. */
+  keepMs?: number;
 }
 
 /** A budget's figures after an operation. */
@@ -97,8 +116,12 @@ export interface StateStore {
 
   /** Holds `amount` against a budget's limit, or refuses if used + reserved + amount would exceed it. */
   reserve(key: string, options: ReserveOptions): Promise<ReservationResult>;
+  /** Holds on several budgets in one call; each result is what reserve would have answered for its item. */
+  reserveMany(items: readonly ReserveItem[]): Promise<ReservationResult[]>;
   /** Replaces reservation `id` by the actual amount spent (recorded even if the reservation lapsed). */
-  settle(key: string, id: string, actual: number): Promise<ReservationResult>;
+  settle(key: string, id: string, actual: number, keepMs?: number): Promise<ReservationResult>;
+  /** Settles several reservations in one call, each as settle would. */
+  settleMany(items: readonly SettleItem[]): Promise<ReservationResult[]>;
   /** Drops reservation `id` without spending anything. */
   release(key: string, id: string): Promise<ReservationResult>;
 

@@ -4,13 +4,23 @@
 import { LUA_NOW_MS } from './redis-time.js';
 
 /**
- * ARGV: op (reserve|settle|release), id, amount (reserve: to hold; settle: actual), limit, ttlMs.
+ * ARGV: op (reserve|settle|release), id, amount (reserve: to hold; settle: actual), limit, ttlMs, keepMs (0 = the
+ * keys never expire; else both are kept that long after a reserve or settle: a periodic budget's rest of period
+ * plus a margin, so past periods' counters leave Redis by themselves).
  * Returns [ok 0|1, used, reserved] with numbers as strings.
  */
 export const RESERVATION_LUA = `${LUA_NOW_MS}
 local hash, expiry = KEYS[1], KEYS[2]
 local op, id, amount, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local keep = tonumber(ARGV[6] or '0')
 local now = now_ms()
+
+local function kept()
+  if keep > 0 then
+    redis.call('PEXPIRE', hash, keep)
+    redis.call('PEXPIRE', expiry, keep)
+  end
+end
 
 for _, lapsed in ipairs(redis.call('ZRANGEBYSCORE', expiry, '-inf', now)) do
   local held = redis.call('HGET', hash, 'h:' .. lapsed)
@@ -35,6 +45,7 @@ if op == 'reserve' then
   redis.call('HSET', hash, 'h:' .. id, tostring(amount))
   redis.call('HINCRBYFLOAT', hash, 'reserved', amount)
   redis.call('ZADD', expiry, now + ttl, id)
+  kept()
   return figures(1)
 end
 
@@ -46,6 +57,7 @@ end
 if op == 'settle' then
   -- The spend happened whether or not the hold lapsed meanwhile, so it is always recorded.
   redis.call('HINCRBYFLOAT', hash, 'used', amount)
+  kept()
 end
 if held then return figures(1) end
 return figures(0)

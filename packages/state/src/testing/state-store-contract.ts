@@ -265,6 +265,49 @@ export function stateStoreContract(name: string, makeHarness: () => Promise<Cont
         assert.deepEqual(await h.a.settle('bud', 'crash', 7), { ok: false, used: 7, reserved: 20 });
       });
 
+      test('a budget given keepMs is dropped that long after its last reserve or settle', async () => {
+        const hold = { amount: 40, limit: 100, ttlMs: 60_000, keepMs: 300 };
+        await h.a.reserve('kept', { id: 'r1', ...hold });
+        assert.deepEqual(await h.b.settle('kept', 'r1', 30, 300), { ok: true, used: 30, reserved: 0 });
+        await h.advance(180);
+        // A write within keepMs pushes the end back.
+        assert.equal((await h.b.reserve('kept', { id: 'r2', ...hold })).ok, true);
+        await h.advance(180);
+        assert.deepEqual(await h.a.release('kept', 'none'), { ok: false, used: 30, reserved: 40 });
+        await h.advance(180);
+        assert.deepEqual(await h.a.release('kept', 'r2'), { ok: false, used: 0, reserved: 0 }, 'gone');
+        // Without keepMs a budget stays.
+        await h.a.settle('forever', 'x', 5);
+        await h.advance(200);
+        assert.equal((await h.b.release('forever', 'none')).used, 5);
+      });
+
+      test('reserveMany and settleMany act on each budget as reserve and settle would', async () => {
+        await h.a.reserve('m2', { id: 'other', amount: 95, limit: 100, ttlMs: 60_000 });
+        const reserved = await h.b.reserveMany([
+          { key: 'm1', id: 'q', amount: 10, limit: 100, ttlMs: 60_000, keepMs: 60_000 },
+          { key: 'm2', id: 'q', amount: 10, limit: 100, ttlMs: 60_000 },
+          { key: 'm3', id: 'q', amount: 10, limit: 100, ttlMs: 60_000 },
+        ]);
+        assert.deepEqual(
+          reserved.map((r) => [r.ok, r.used, r.reserved]),
+          [
+            [true, 0, 10],
+            [false, 0, 95],
+            [true, 0, 10],
+          ],
+        );
+        const settled = await h.a.settleMany([
+          { key: 'm1', id: 'q', actual: 7, keepMs: 60_000 },
+          { key: 'm3', id: 'q', actual: 3 },
+        ]);
+        assert.deepEqual(settled, [
+          { ok: true, used: 7, reserved: 0 },
+          { ok: true, used: 3, reserved: 0 },
+        ]);
+        assert.deepEqual(await h.b.release('m2', 'other'), { ok: true, used: 0, reserved: 0 });
+      });
+
       test('500 concurrent reserves from two handles never exceed the limit', async () => {
         const results = await Promise.all(
           Array.from({ length: 500 }, (_, i) =>
