@@ -1,6 +1,5 @@
 // Assembles the gateway: config → providers → resolver → HTTP routes. One instance per process.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { anthropicInboundCodec, checkAnthropicVersionRules, openaiInboundCodec } from '@rampart/providers';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
@@ -18,6 +17,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createPriceBook } from './pricing/price-book.js';
 import { UsageMetering, type UsageMeteringOptions } from './ledger/usage-metering.js';
+import { timeOrderedUuid } from './ledger/time-ordered-id.js';
 import { createInProcessChat, type InProcessChat } from './pipeline/in-process-chat.js';
 import { resolveWebhookSecrets } from './webhooks/webhook-config-schema.js';
 import { adminUsageRoute, handleKeyUsageRoute } from './http/handle-usage-route.js';
@@ -165,7 +165,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const incomingId = req.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && incomingId.length <= 128 ? incomingId : randomUUID();
+    const requestId =
+      typeof incomingId === 'string' && incomingId.length <= 128 ? incomingId : timeOrderedUuid();
     const path = req.url?.split('?', 1)[0] ?? '/';
     if (path.startsWith('/admin/')) return handleAdminRoute(admin, req, res, requestId, logger);
     const key = `${req.method} ${path}`;

@@ -17,9 +17,10 @@ import { usageWebhookRows } from '../webhooks/webhook-outbox-rows.js';
 import type { WebhookEndpointConfig } from '../webhooks/webhook-config-schema.js';
 import { WebhookWorker } from '../webhooks/webhook-worker.js';
 import { estimateRequest, type RequestEstimate } from '../limits/estimate-request.js';
-import { RequestLimiter, type Admission, type BudgetReservation } from '../limits/request-limiter.js';
+import { RequestLimiter, keepOf, type Admission, type BudgetReservation } from '../limits/request-limiter.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { RequestMeter } from './request-meter.js';
+import { timeOrderedUuid } from './time-ordered-id.js';
 
 /** Options of the metering service. */
 export interface UsageMeteringOptions {
@@ -195,7 +196,7 @@ export class UsageMetering {
     const { principal } = start;
     if (principal === undefined && !this.#writer) return undefined;
     const estimate = estimateRequest(start.request, start.route.root, this.#o.prices);
-    const ledgerId = start.clientChoseRequestId ? randomUUID() : start.requestId;
+    const ledgerId = start.clientChoseRequestId ? timeOrderedUuid() : start.requestId;
     const admission = await this.limiter.admit(principal, estimate, ledgerId);
     const metered: MeteredRequest = {
       ledgerId,
@@ -341,7 +342,7 @@ export class UsageMetering {
           .filter((row) => inserted.has(row.requestId))
           .flatMap((row) =>
             (JSON.parse(row.reservationsJson) as BudgetReservation[]).map((r) =>
-              this.#o.state.settle(r.key, row.requestId, r.amount),
+              this.#o.state.settle(r.key, row.requestId, r.amount, keepOf(r, now).keepMs),
             ),
           ),
       );

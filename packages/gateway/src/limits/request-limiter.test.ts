@@ -103,3 +103,20 @@ test('no principal, or no limits: nothing is checked', async () => {
   assert.deepEqual(await limiter.admit(undefined, estimate, 'r'), { reservations: [], tokenRates: [] });
   assert.deepEqual(await limiter.admit(who({}), estimate, 'r'), { reservations: [], tokenRates: [] });
 });
+
+test('budget counters are kept for the rest of their period plus an hour, then dropped', async () => {
+  const { limiter, state, advance } = setup();
+  const p = who({ key: { usdPerDay: '1', tokensPerHour: 1_000 } });
+  const a = await limiter.admit(p, estimate, 'r1');
+  assert.deepEqual(
+    a.reservations.map((r) => r.keepUntil),
+    [Date.UTC(2026, 10, 29) + 3_600_000, Date.UTC(2026, 10, 29) + 3_600_000],
+    'the hour (23:00) and the day both end at midnight',
+  );
+  await limiter.settle(a, 'r1', { tokens: 80, costNanos: 700 });
+  const day = 'budget:key:key_a:usd:2026-11-28';
+  advance(30_000 + 3_600_000 - 1);
+  assert.equal((await state.release(day, 'none')).used, 700, 'kept until an hour after the day');
+  advance(1);
+  assert.equal((await state.release(day, 'none')).used, 0, 'then gone');
+});

@@ -19,6 +19,8 @@ export interface BudgetReservation {
   unit: 'tokens' | 'usd';
   /** Tokens or nano-USD held. */
   amount: number;
+  /** Epoch ms until which the state store keeps the counter: its period's end plus a margin. */
+  keepUntil?: number;
 }
 
 /** What admission took for one request, to be settled or released afterwards. */
@@ -66,6 +68,8 @@ const BUDGETS: ReadonlyArray<{ window: BudgetWindow; field: 'tokensPerHour' | 'u
 /** How long a loser of the seeding race waits for the winner's seed to land. */
 const SEED_WAIT_MS = 2_000;
 const SEED_PENDING_TTL_MS = 10_000;
+/** A budget counter outlives its period by this much (late settles, a dead replica's reconciliation). */
+const BUDGET_KEEP_MARGIN_MS = 3_600_000;
 
 /** An empty admission (no limits applied). */
 export const NO_ADMISSION: Admission = Object.freeze({ reservations: [], tokenRates: [] });
@@ -123,6 +127,7 @@ export class RequestLimiter {
             key: `budget:${level}:${id}:${unit}:${period.label}`,
             unit,
             amount: unit === 'tokens' ? estimate.tokens : estimate.costNanos,
+            keepUntil: period.end + BUDGET_KEEP_MARGIN_MS,
           },
         };
       }),
@@ -130,15 +135,17 @@ export class RequestLimiter {
     const unseeded = wanted.filter((w) => !this.#seeded.has(w.reservation.key));
     if (unseeded.length > 0)
       await Promise.all(unseeded.map((w) => this.#seed(w.reservation.key, w.level, w.id, w.window)));
-    const results = await Promise.all(
-      wanted.map((w) =>
-        this.#deps.state.reserve(w.reservation.key, {
-          id: requestId,
-          amount: w.reservation.amount,
-          limit: w.limit,
-          ttlMs: this.#deps.reservationTtlMs ?? 15 * MINUTE,
-        }),
-      ),
+    // One call for every budget: in-process one synchronous pass, on Redis the scripts go out together.
+    const ttlMs = this.#deps.reservationTtlMs ?? 15 * MINUTE;
+    const results = await this.#deps.state.reserveMany(
+      wanted.map((w) => ({
+        key: w.reservation.key,
+        id: requestId,
+        amount: w.reservation.amount,
+        limit: w.limit,
+        ttlMs,
+        keepMs: w.reservation.keepUntil - now,
+      })),
     );
     const refusedAt = results.findIndex((r) => !r.ok);
     for (let i = 0; i < wanted.length; i++)
@@ -162,10 +169,18 @@ export class RequestLimiter {
   /** Replaces every hold by the actual spend, and corrects tokens-per-minute counters to it. */
   async settle(admission: Admission, requestId: string, actual: ActualSpend): Promise<void> {
     if (admission.reservations.length === 0 && admission.tokenRates.length === 0) return;
+    const now = this.#deps.now();
     await Promise.all([
-      ...admission.reservations.map((r) =>
-        this.#deps.state.settle(r.key, requestId, r.unit === 'tokens' ? actual.tokens : actual.costNanos),
-      ),
+      admission.reservations.length === 0
+        ? undefined
+        : this.#deps.state.settleMany(
+            admission.reservations.map((r) => ({
+              key: r.key,
+              id: requestId,
+              actual: r.unit === 'tokens' ? actual.tokens : actual.costNanos,
+              ...keepOf(r, now),
+            })),
+          ),
       ...admission.tokenRates.map((rate) => this.#correctRate(rate, actual.tokens)),
     ]);
   }
@@ -259,7 +274,8 @@ export class RequestLimiter {
         const spent = await this.#deps.ledgerSpend!({ level, id, from: period.start, to: period.end });
         const amount = window === 'tokens-hour' ? spent.tokens : Number(spent.costNanos);
         // settle() with an id that holds nothing just adds to what was spent.
-        if (amount > 0) await state.settle(key, `seed:${instanceId}`, amount);
+        if (amount > 0)
+          await state.settle(key, `seed:${instanceId}`, amount, period.end + BUDGET_KEEP_MARGIN_MS - now());
         await state.compareAndSet(marker, `pending:${instanceId}`, 'done', keep);
         break;
       }
@@ -271,6 +287,13 @@ export class RequestLimiter {
     if (this.#seeded.size > 100_000) this.#seeded.clear();
     this.#seeded.add(key);
   }
+}
+
+/** The keepMs of a reservation's counter at `now` (none for holds recorded before counters expired). */
+export function keepOf(reservation: BudgetReservation, now: number): { keepMs?: number } {
+  return reservation.keepUntil === undefined
+    ? {}
+    : { keepMs: Math.max(BUDGET_KEEP_MARGIN_MS / 60, reservation.keepUntil - now) };
 }
 
 function hasAny(limits: Limits): boolean {
