@@ -116,7 +116,7 @@ export class RequestLimiter {
         const period = budgetPeriod(window, now);
         const unit = window === 'tokens-hour' ? ('tokens' as const) : ('usd' as const);
         const raw = limits[field]!;
-        const limit = typeof raw === 'string' ? usdToNanos(raw) : raw;
+        const limit = typeof raw === 'string' ? limitNanos(raw) : raw;
         return {
           level,
           id,
@@ -294,6 +294,19 @@ export function keepOf(reservation: BudgetReservation, now: number): { keepMs?: 
   return reservation.keepUntil === undefined
     ? {}
     : { keepMs: Math.max(BUDGET_KEEP_MARGIN_MS / 60, reservation.keepUntil - now) };
+}
+
+// Limits are the same few strings on every request of a caller: parse each once (bounded, like #seeded).
+const parsedUsd = new Map<string, number>();
+
+function limitNanos(usd: string): number {
+  let nanos = parsedUsd.get(usd);
+  if (nanos === undefined) {
+    nanos = usdToNanos(usd);
+    if (parsedUsd.size > 10_000) parsedUsd.clear();
+    parsedUsd.set(usd, nanos);
+  }
+  return nanos;
 }
 
 function hasAny(limits: Limits): boolean {
