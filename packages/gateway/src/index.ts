@@ -1,6 +1,7 @@
 export { createGateway } from './create-gateway.js';
 export type { Gateway, GatewayOptions } from './create-gateway.js';
 export type { InProcessChat, InProcessChatOptions, InProcessChatResult } from './pipeline/in-process-chat.js';
+export { completionEvents } from './pipeline/completion-events.js';
 export type { RouteAttempt } from './routing/route-attempt.js';
 export type { ExtraRoute, ExtraRouteContext } from './http/extra-routes.js';
 export { gatewayConfigSchema, providerConfigSchema } from './config/gateway-config-schema.js';

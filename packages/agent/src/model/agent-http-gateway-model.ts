@@ -3,9 +3,8 @@
 // codec the gateway uses upstream; which target served and what was tried come from the transparency headers.
 import { createAnthropicAdapter } from '@rampart/providers';
 import type { ChatRequest, StreamEvent, Usage } from '@rampart/spec';
-import { costOf } from '@rampart/gateway';
+import { completionEvents, costOf } from '@rampart/gateway';
 import type { ModelAttempt, ModelCall, ModelCallOptions, ModelClient } from '../loop/agent-run-types.js';
-import { completionEvents } from './agent-completion-events.js';
 
 /** Where the gateway is and who calls it. */
 export interface HttpGatewayModelOptions {

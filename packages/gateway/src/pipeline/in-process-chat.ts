@@ -5,24 +5,16 @@ import { randomUUID } from 'node:crypto';
 import {
   toRampartError,
   type ChatRequest,
-  type ChatResponse,
   type RampartError,
   type StreamEvent,
   type Usage,
 } from '@rampart/spec';
-import { Deadline } from '@rampart/resilience';
-import type { ChatRouteDeps } from '../http/handle-chat-route.js';
-import { tagUpstreamRequests } from '../ledger/tag-upstream-requests.js';
-import type { MeteredRequest } from '../ledger/usage-metering.js';
 import type { PriceBook } from '../pricing/price-book.js';
-import { promptCacheScope } from '../prompt-cache/prompt-cache-scope.js';
-import type { RouteLeaf } from '../routing/compile-route.js';
 import type { RouteAttempt } from '../routing/route-attempt.js';
-import type { AttemptFn, RouteRun } from '../routing/route-executor.js';
 import type { Principal } from '../tenancy/principal.js';
-import { completeOnce } from './call-upstream.js';
-import { openPrimedStream, type PrimedStream } from './open-primed-stream.js';
-import { routedStreamEvents } from './routed-stream-events.js';
+import { ChatRun, meteringStart, type ChatCall, type ChatDeps, type StreamEnding } from './chat-run.js';
+import { completionEvents } from './completion-events.js';
+import { settleChat } from './settle-chat.js';
 
 /** How one in-process chat call is made. */
 export interface InProcessChatOptions {
@@ -58,8 +50,12 @@ export type InProcessChat = (
 /** Endpoint the in-process path counts as for key scopes and the ledger: the canonical (Anthropic-shaped) one. */
 const ENDPOINT = 'messages';
 
+// The agent decides what to do with a failure, so it gets the cut itself, not a quiet end or the news that no
+// target was left for a continuation (HTTP differs: see StreamEnding).
+const IN_PROCESS_ENDING: StreamEnding = { quietWhenDead: false, keepCutWhenNothingElseFailed: true };
+
 /** Builds `gateway.chat` over the same dependencies as the HTTP chat routes. */
-export function createInProcessChat(deps: ChatRouteDeps, prices: PriceBook): InProcessChat {
+export function createInProcessChat(deps: ChatDeps, prices: PriceBook): InProcessChat {
   return async (request, options = {}) => {
     const requestId = options.requestId ?? randomUUID();
     const startedAt = performance.now();
@@ -68,56 +64,30 @@ export function createInProcessChat(deps: ChatRouteDeps, prices: PriceBook): InP
     const onAbort = (): void => abort.abort(options.signal?.reason);
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    let metered: MeteredRequest | undefined;
-    let run: RouteRun | undefined;
-    let served: RouteLeaf | undefined;
+    let chat: ChatRun | undefined;
     let ended = false;
     const end = (failure: RampartError | undefined): void => {
       if (ended) return;
       ended = true;
       options.signal?.removeEventListener('abort', onAbort);
-      run?.deadline.dispose();
-      const attempts = run?.attempts ?? [];
-      const status = failure?.status ?? 200;
-      deps.metrics.recordAttempts(attempts);
-      deps.metrics.recordRequest('in-process', status, (performance.now() - startedAt) / 1000);
-      const level = failure === undefined ? 'info' : failure.status >= 500 ? 'error' : 'warn';
-      if (deps.logger.isLevelEnabled(level)) {
-        deps.logger[level](
-          {
-            requestId,
-            route: 'in-process',
-            status,
-            keyId: principal?.keyId,
-            userId: principal?.userId,
-            threadId: options.threadId,
-            model: request.model,
-            stream: request.stream,
-            provider: served?.candidate.provider.name,
-            upstreamModel: served?.candidate.upstreamModel,
-            attempts,
-            durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-            ...(failure ? { errorCode: failure.code, error: failure.message } : {}),
-          },
-          failure ? 'request failed' : 'request served',
-        );
-      }
-      if (metered) {
-        deps.metering?.end(metered, {
-          attempts,
-          served,
-          httpStatus: status,
-          errorCode: failure?.code,
-          streamed: request.stream,
-          clientGone: abort.signal.aborted,
-        });
-      }
+      chat?.dispose();
+      settleChat(deps, chat, {
+        route: 'in-process',
+        status: failure?.status ?? 200,
+        failure,
+        startedAt,
+        requestId,
+        principal,
+        request,
+        threadId: options.threadId,
+        clientGone: abort.signal.aborted,
+      });
     };
     // Without metering (auth off and no ledger) the answer's own usage, priced on the serving model, stands in.
     let observed: { model: string; usage: Usage } | undefined;
     const totals = (): { usage: Usage; costNanos: bigint } => {
-      if (metered) {
-        const t = metered.meter.totals(prices);
+      if (chat?.metered) {
+        const t = chat.metered.meter.totals(prices);
         return { usage: t.usage, costNanos: t.costNanos };
       }
       if (observed === undefined) return { usage: {}, costNanos: 0n };
@@ -125,81 +95,54 @@ export function createInProcessChat(deps: ChatRouteDeps, prices: PriceBook): InP
     };
 
     try {
-      const route = await deps.routes.resolve(request.model, options.routeConfig, principal);
-      metered = await deps.metering?.begin({
+      const call: ChatCall = {
         principal,
         endpoint: ENDPOINT,
         request,
-        route,
         requestId,
         clientChoseRequestId: options.requestId !== undefined,
         threadId: options.threadId,
-      });
-      const transport = tagUpstreamRequests(deps.transport, metered?.ledgerId ?? requestId);
-      const deadline =
-        route.deadlineMs === undefined
-          ? Deadline.none({ clock: deps.clock, signal: abort.signal })
-          : Deadline.after(route.deadlineMs, { clock: deps.clock, signal: abort.signal });
-      const routeRun: RouteRun = { deadline, attempts: [] };
-      run = routeRun;
-      const scope = promptCacheScope(deps.promptCache, {}, principal);
-      // Metering wraps the cache hooks to see every upstream call's usage (ledger and totals()).
-      const cacheFor = metered ? metered.meter.wrap(scope) : scope;
+        headers: {},
+        signal: abort.signal,
+      };
+      const route = await deps.routes.resolve(request.model, options.routeConfig, principal);
+      const metered = await deps.metering?.begin(meteringStart(call, route));
+      const run = new ChatRun(deps, call, route, metered);
+      chat = run;
 
       if (!request.stream) {
-        const result = await deps.executor.run(
-          route.root,
-          request,
-          (leaf, leafRequest, signal) =>
-            completeOnce(transport, leafRequest, leaf.candidate, signal, cacheFor(leaf.candidate)),
-          routeRun,
-        );
-        served = result.leaf;
+        const result = await run.complete();
+        run.served = result.leaf;
         observed = { model: result.leaf.candidate.upstreamModel, usage: result.value.usage };
         end(undefined);
         return {
           provider: result.leaf.candidate.provider.name,
           model: result.leaf.candidate.upstreamModel,
-          attempts: routeRun.attempts,
-          events: responseEvents(result.value),
+          attempts: run.attempts,
+          events: completionEvents(result.value),
           totals,
         };
       }
 
-      const attempt: AttemptFn<PrimedStream> = (leaf, leafRequest, signal) =>
-        openPrimedStream(
-          transport,
-          leaf,
-          leafRequest,
-          signal,
-          route.firstTokenTimeoutMs,
-          deps.clock,
-          cacheFor(leaf.candidate),
-        );
-      const first = await deps.executor.run(route.root, request, attempt, routeRun);
-      served = first.leaf;
-      const events = routedStreamEvents(first, {
-        request,
-        attempts: routeRun.attempts,
-        isLive: () => !deadline.signal.aborted,
-        continueElsewhere: (continuation, exclude) =>
-          deps.executor.run(route.root, continuation, attempt, { ...routeRun, exclude }),
-        onContinued: (leaf) => {
-          served = leaf;
-        },
-      });
+      const first = await run.openStream();
+      run.served = first.leaf;
       return {
         provider: first.leaf.candidate.provider.name,
         model: first.leaf.candidate.upstreamModel,
-        attempts: routeRun.attempts,
+        attempts: run.attempts,
         events: (async function* () {
           let failure: RampartError | undefined;
           let completed = false;
           try {
-            for await (const event of events) {
-              if (event.type === 'finish' && served)
-                observed = { model: served.candidate.upstreamModel, usage: event.usage };
-              yield event;
+            for await (const item of run.events(first, IN_PROCESS_ENDING)) {
+              // The caller reads canonical events only; a continuation moves the serving target.
+              if (item.type === 'continued') {
+                run.served = item.leaf;
+                continue;
+              }
+              if (item.type === 'finish' && run.served)
+                observed = { model: run.served.candidate.upstreamModel, usage: item.usage };
+              yield item;
             }
             completed = true;
           } catch (error) {
@@ -218,25 +161,5 @@ export function createInProcessChat(deps: ChatRouteDeps, prices: PriceBook): InP
       end(failure);
       throw failure;
     }
-  };
-}
-
-async function* responseEvents(response: ChatResponse): AsyncGenerator<StreamEvent> {
-  yield { type: 'start', id: response.id, model: response.model };
-  for (const [index, part] of response.content.entries()) {
-    if (part.type === 'text') {
-      yield { type: 'text_start', index };
-      yield { type: 'text_delta', index, text: part.text };
-    } else {
-      yield { type: 'tool_call_start', index, id: part.id, name: part.name };
-      yield { type: 'tool_call_delta', index, json: JSON.stringify(part.input) };
-    }
-    yield { type: 'block_end', index };
-  }
-  yield {
-    type: 'finish',
-    stopReason: response.stopReason,
-    ...(response.stopSequence === undefined ? {} : { stopSequence: response.stopSequence }),
-    usage: response.usage,
   };
 }

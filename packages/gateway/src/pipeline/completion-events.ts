@@ -1,4 +1,5 @@
-// A whole (non-streamed) answer replayed as canonical stream events, so the loop has one way to read any call.
+// A whole (non-streamed) answer replayed as canonical stream events, so callers that read streams (gateway.chat,
+// the agent loop over HTTP) have one way to read any call.
 import type { ChatResponse, StreamEvent } from '@rampart/spec';
 
 /** The events a stream of `response` would have carried. */
