@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { ChatRequest, StreamEvent } from '@rampart/spec';
-import { startSimulator, type Simulator } from '@rampart/simulator';
+import { startSimulator, type FaultRule, type Simulator } from '@rampart/simulator';
 import { parseGatewayConfig, simulatedConfig } from '../config/load-gateway-config.js';
 import { createGateway, type Gateway } from '../create-gateway.js';
 import { LimitExceededError } from '../limits/limit-exceeded-error.js';
@@ -33,6 +33,7 @@ const principal = (usdPerDay?: string): Principal => ({
 describe('gateway.chat (in process)', () => {
   let sim: Simulator;
   let gateway: Gateway;
+  let url: string;
   before(async () => {
     sim = await startSimulator();
     const config = parseGatewayConfig(
@@ -47,13 +48,17 @@ describe('gateway.chat (in process)', () => {
               { provider: 'bedrock', model: 'claude-sonnet-4-5' },
             ],
           },
+          solo: {
+            strategy: { mode: 'fallback' },
+            targets: [{ provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+          },
         },
       },
       {},
       'test',
     );
     gateway = createGateway({ config, logger: createLogger({ level: 'silent' }) });
-    await gateway.listen(0);
+    url = await gateway.listen(0);
   });
   after(async () => {
     await gateway.close();
@@ -129,5 +134,37 @@ describe('gateway.chat (in process)', () => {
     const started = Date.now();
     await assert.rejects(pending);
     assert.ok(Date.now() - started < 2_000);
+  });
+
+  test('a cut with no target left to continue on: gateway.chat throws the cut, HTTP sends the executor error', async () => {
+    const cut: FaultRule = {
+      match: { provider: 'anthropic' },
+      effect: { type: 'cut-stream', afterEvents: 5 },
+      when: { times: 1 },
+    };
+    const story = 'Tell me a long story about the sea and the wind';
+    sim.faults.add(cut);
+    const result = await gateway.chat({ ...request(true, story), model: 'solo' });
+    // The agent can tell a cut (retry, or degrade to non-streaming) from a route with nothing left.
+    await assert.rejects(collect(result.events), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'stream_interrupted');
+      return true;
+    });
+
+    sim.reset();
+    sim.faults.add(cut);
+    const response = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'solo',
+        max_tokens: 256,
+        stream: true,
+        messages: [{ role: 'user', content: story }],
+      }),
+    });
+    const sse = await response.text();
+    assert.equal(response.status, 200);
+    assert.match(sse, /event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error"/);
   });
 });
