@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `rampart` command. Subcommands live in commands/, one file each.
-import { runDemoCommand } from './commands/demo.js';
+// `start` and `demo` are loaded only when they run: `start` must not carry the demo's in-process simulator
+// and notebook driver, nor `demo` the gateway's start-up. The admin commands are small (an HTTP client).
 import { ADMIN_USAGE, runAdminCommand } from './commands/admin-commands.js';
-import { runStart } from './commands/start.js';
 import { runUsageCommand, USAGE_COMMAND_USAGE } from './commands/usage-command.js';
 
 const USAGE = `usage: rampart <command> [options]
@@ -24,7 +24,7 @@ ${ADMIN_USAGE}${USAGE_COMMAND_USAGE}`;
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'start':
-    await runStart(rest, process.env);
+    await (await import('./commands/start.js')).runStart(rest, process.env);
     break;
   case 'teams':
   case 'users':
@@ -36,7 +36,7 @@ switch (command) {
     process.exitCode = await runUsageCommand(rest, process.env);
     break;
   case 'demo':
-    await runDemoCommand();
+    await (await import('./commands/demo.js')).runDemoCommand();
     break;
   case undefined:
   case 'help':

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type * as Pg from 'pg';
+import { createRequire } from 'node:module';
 import { MIGRATIONS } from './migrations/migrations-list.js';
 import { runMigrations } from './migrations/migrations-run.js';
 import { StoreError } from './store-errors.js';
@@ -101,11 +102,16 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
 }
 
+// pg (CommonJS: require() gives the module `import` would) loads only for a Postgres URL; a SQLite store
+// never pays its ~3 MB resident.
+const require = createRequire(import.meta.url);
+
 /** The better-sqlite3 handle behind a SQLite store, for the ledger's synchronous group commit. */
 const rawSqlite = new WeakMap<Kysely<StoreDatabase>, Database.Database>();
 
 function createKysely(target: StoreTarget, options: OpenStoreOptions): Kysely<StoreDatabase> {
   if (target.dialect === 'postgres') {
+    const pg = require('pg') as typeof Pg;
     const pool = new pg.Pool({
       connectionString: target.connectionString,
       max: options.poolSize ?? 10,

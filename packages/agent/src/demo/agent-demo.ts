@@ -6,8 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, createLogger, parseGatewayConfig, simulatedConfig } from '@rampart/gateway';
-import { createBubblewrapDriver, createSandboxManager } from '@rampart/sandbox';
-import { startSimulator } from '@rampart/simulator';
 import { openStore } from '@rampart/store';
 import type { AgentEvent } from '../agent-events.js';
 import { runAgentInMemory, userText, type InMemoryRun } from '../loop/agent-run-in-memory.js';
@@ -36,6 +34,8 @@ const BACKUP = 'bedrock';
 /** Runs the demo end to end and cleans up after itself. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { write } = options;
+  // The sandbox and the simulator are imported here, not with the agent package that every `rampart start` loads.
+  const { createBubblewrapDriver, createSandboxManager } = await import('@rampart/sandbox');
   const dir = await mkdtemp(join(tmpdir(), 'rampart-demo-'));
   const driver = createBubblewrapDriver({ runtimeDir: join(dir, 'run'), workDirLimit: 'none' });
   try {
@@ -44,6 +44,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await rm(dir, { recursive: true, force: true });
     return { unavailable: (error as Error).message };
   }
+  const { startSimulator } = await import('@rampart/simulator');
   const sim = await startSimulator();
   const config = parseGatewayConfig(
     {

@@ -2,9 +2,16 @@
 // enqueueing a run that is already waiting or active is a no-op. BullMQ's own stalled-job detection hands the job
 // of a dead worker to a live one; the store's lease (not BullMQ's lock) decides who may write, so a job running
 // twice after a stall cannot execute a step twice.
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as BullMQ from 'bullmq';
+import type { Worker } from 'bullmq';
+import type * as Ioredis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RunQueue } from './run-queue.js';
+
+// bullmq and ioredis (CommonJS: require() gives the module `import` would) load only when a Redis queue is made:
+// together ~15 MB resident that an embedded runtime never uses.
+const require = createRequire(import.meta.url);
 
 /** Options of the BullMQ queue. */
 export interface BullmqRunQueueOptions {
@@ -23,6 +30,8 @@ export interface BullmqRunQueueOptions {
 /** Creates a BullMQ-backed run queue (the producer connects at once, the worker on process()). */
 export function createBullmqRunQueue(options: BullmqRunQueueOptions): RunQueue {
   const name = options.name ?? 'rampart-runs';
+  const { Queue, Worker } = require('bullmq') as typeof BullMQ;
+  const { Redis } = require('ioredis') as typeof Ioredis;
   // BullMQ's blocking commands need maxRetriesPerRequest null.
   const connect = () => new Redis(options.url, { maxRetriesPerRequest: null });
   const queueConnection = connect();

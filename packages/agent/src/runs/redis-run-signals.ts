@@ -1,7 +1,6 @@
 // Run signals across processes through Redis pub/sub: one channel for "events stored", one for cancels. Local
 // listeners are called at once; other processes hear it through Redis (this process ignores its own echo).
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { RunSignalListeners, type RunSignals } from './run-signals.js';
 
 /** Where the signals travel. */
@@ -18,6 +17,8 @@ export async function createRedisRunSignals(options: RedisRunSignalsOptions): Pr
   const cancelChannel = `${prefix}:cancel`;
   const origin = randomBytes(8).toString('hex');
   const listeners = new RunSignalListeners();
+  // Loaded here, not at module load: an embedded runtime never needs ioredis (~5 MB resident).
+  const { Redis } = await import('ioredis');
   const publisher = new Redis(options.url, { lazyConnect: true });
   const subscriber = new Redis(options.url, { lazyConnect: true });
   await Promise.all([publisher.connect(), subscriber.connect()]);

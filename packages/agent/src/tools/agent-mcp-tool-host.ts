@@ -1,8 +1,6 @@
 // A ToolHost over MCP servers through the official SDK client: the thread's notebook in-process (a linked
 // transport pair, no socket) by default, plus any Streamable HTTP servers an agent is configured with.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ImagePart, TextPart, ToolDefinition } from '@rampart/spec';
@@ -30,6 +28,13 @@ const NOTICE_PREFIX = '[rampart notice] ';
 
 /** Connects to every server and returns one ToolHost over all their tools. */
 export async function createMcpToolHost(sources: readonly McpServerSource[]): Promise<McpToolHost> {
+  // The SDK client loads with the first tool host, not with the gateway process that embeds the agent runtime
+  // (the client and its schemas are ~3 MB resident that a gateway serving no agent run never needs).
+  const [{ Client }, { StreamableHTTPClientTransport }, { InMemoryTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/inMemory.js'),
+  ]);
   const connections: Array<{ name: string; client: Client; server?: ConnectableMcpServer }> = [];
   try {
     for (const source of sources) {

@@ -1,6 +1,6 @@
 // The tools an agent gets: its thread's notebook (in-process MCP, no socket) by default, plus the Streamable HTTP
 // MCP servers its configuration names.
-import { createNotebookMcpServer, type SandboxManager } from '@rampart/sandbox';
+import type { SandboxManager } from '@rampart/sandbox';
 import { createMcpToolHost, type McpServerSource, type McpToolHost } from './agent-mcp-tool-host.js';
 
 /** An MCP server an agent is configured with. */
@@ -22,9 +22,12 @@ export interface AgentToolHostOptions {
 }
 
 /** Connects the agent's MCP servers and returns one ToolHost over them; close() when the run ends. */
-export function createAgentToolHost(options: AgentToolHostOptions): Promise<McpToolHost> {
+export async function createAgentToolHost(options: AgentToolHostOptions): Promise<McpToolHost> {
   const sources: McpServerSource[] = [];
   if (options.notebook) {
+    // The sandbox package (its MCP server, Ajv, the kernel client) loads with the first notebook an agent gets:
+    // the gateway process embeds the agent runtime but, without notebooks, never needs it (~4 MB resident).
+    const { createNotebookMcpServer } = await import('@rampart/sandbox');
     const server = createNotebookMcpServer({
       manager: options.notebook,
       threadId: options.threadId,

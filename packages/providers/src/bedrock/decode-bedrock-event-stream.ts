@@ -1,9 +1,7 @@
 // Splits an application/vnd.amazon.eventstream body into frames, whatever the chunk boundaries, and decodes
 // each whole frame with @smithy/eventstream-codec (which verifies both CRCs). Shared by InvokeModel and
 // ConverseStream; what a frame's payload means is the caller's business.
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import type { MessageHeaders } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { EventStreamCodec, MessageHeaders } from '@smithy/eventstream-codec';
 
 /** One decoded frame: an event (by :event-type) or an in-band exception (by :exception-type or :error-code). */
 export type BedrockFrame =
@@ -27,14 +25,22 @@ const MINIMUM_FRAME_BYTES = 16;
 // AWS caps one event-stream message at 16 MiB of payload; anything far beyond is garbage, not a frame to wait for.
 const MAXIMUM_FRAME_BYTES = 24 * 1024 * 1024;
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
+// The codec's libraries load with the first Bedrock stream, not with every gateway (see sign-bedrock-request.ts).
+let codecLoading: Promise<EventStreamCodec> | undefined;
+async function loadCodec(): Promise<EventStreamCodec> {
+  const [{ EventStreamCodec }, { fromUtf8, toUtf8 }] = await Promise.all([
+    import('@smithy/eventstream-codec'),
+    import('@smithy/util-utf8'),
+  ]);
+  return new EventStreamCodec(toUtf8, fromUtf8);
+}
 
 function stringHeader(headers: MessageHeaders, name: string): string | undefined {
   const header = headers[name];
   return header?.type === 'string' ? header.value : undefined;
 }
 
-function toFrame(bytes: Uint8Array): BedrockFrame | undefined {
+function toFrame(codec: EventStreamCodec, bytes: Uint8Array): BedrockFrame | undefined {
   let message;
   try {
     message = codec.decode(bytes);
@@ -75,6 +81,7 @@ export async function* readBedrockFrames(body: AsyncIterable<Uint8Array>): Async
   // Bytes received but not yet part of a whole frame. Chunks usually carry whole frames, so the common
   // path slices the chunk itself and copies only a frame that straddles a boundary.
   let pending: Uint8Array = new Uint8Array(0);
+  const codec = await (codecLoading ??= loadCodec());
   for await (const chunk of body) {
     const owned = pending.byteLength > 0;
     const buffer = owned ? concat(pending, chunk) : chunk;
@@ -86,7 +93,7 @@ export async function* readBedrockFrames(body: AsyncIterable<Uint8Array>): Async
         throw new BedrockFramingError('corrupt', `Event-stream frame declares an impossible length ${total}`);
       }
       if (buffer.byteLength - offset < total) break;
-      const frame = toFrame(buffer.subarray(offset, offset + total));
+      const frame = toFrame(codec, buffer.subarray(offset, offset + total));
       offset += total;
       if (frame !== undefined) yield frame;
     }

@@ -1,8 +1,8 @@
 // Authenticates one Bedrock runtime request: SigV4 (service `bedrock`) for AWS credentials, a bearer token for
 // a Bedrock API key. Signing covers the exact host, path and body the transport sends, so a baseUrl override
 // (a local simulator) is signed for the host actually used.
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type * as Sha256Js from '@aws-crypto/sha256-js';
+import type * as SignatureV4Js from '@smithy/signature-v4';
 import { RampartError } from '@rampart/spec';
 import type { ProviderCredentials } from '../provider-adapter.js';
 
@@ -20,6 +20,9 @@ export interface BedrockSigningInput {
 }
 
 const BEDROCK_SIGNING_SERVICE = 'bedrock';
+// The AWS signing libraries (~6 MB resident with the event-stream codec) load with the first SigV4 request: a
+// gateway with no Bedrock credentials never carries them.
+let sigV4Libraries: Promise<[typeof Sha256Js, typeof SignatureV4Js]> | undefined;
 const REGION_IN_HOST = /^bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 /** The region to sign for: the target's, else the one named by the public endpoint's host. */
@@ -48,6 +51,10 @@ async function signWithSigV4(
   credentials: Extract<ProviderCredentials, { kind: 'aws-sigv4' }>,
 ): Promise<Record<string, string>> {
   const url = new URL(input.url);
+  const [{ Sha256 }, { SignatureV4 }] = await (sigV4Libraries ??= Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@smithy/signature-v4'),
+  ]));
   const signer = new SignatureV4({
     service: BEDROCK_SIGNING_SERVICE,
     region: bedrockSigningRegion(url, input.region),

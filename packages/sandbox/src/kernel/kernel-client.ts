@@ -1,12 +1,19 @@
 // A client for one IPython kernel over ZeroMQ (Jupyter messaging protocol v5.3). It knows nothing about processes:
 // the driver owns the kernel process and decides to restart it when this client reports it unresponsive.
 import { randomUUID } from 'node:crypto';
-import { Dealer, Subscriber } from 'zeromq';
+import { createRequire } from 'node:module';
+import type * as Zeromq from 'zeromq';
+import type { Dealer, Subscriber } from 'zeromq';
 import type { CellOutput, CellResult, KernelClient } from '../sandbox-driver.js';
 import { kernelEndpoint, type KernelConnection } from './kernel-connection.js';
 import { SandboxError } from './kernel-errors.js';
 import { CellOutputCollector, DEFAULT_OUTPUT_CAP, type OutputCapOptions } from './kernel-output-collector.js';
 import { KernelWire, type KernelMessage } from './kernel-wire.js';
+
+// zeromq (CommonJS, so require() gives the module `import` would) loads with the first kernel: the gateway
+// process imports this package for its notebook tool but, without notebooks, never opens a kernel (~4 MB resident).
+const require = createRequire(import.meta.url);
+const loadZeromq = () => require('zeromq') as typeof Zeromq;
 
 /** Options of a kernel client. */
 export interface ZmqKernelClientOptions {
@@ -97,6 +104,7 @@ export class ZmqKernelClient implements KernelClient {
     // linger 0: closing must never wait on a dead kernel. The stdin socket shares the shell's identity, as the
     // protocol requires for input_request routing.
     const routingId = this.#wire.session;
+    const { Dealer, Subscriber } = loadZeromq();
     const dealer = (channel: 'shell' | 'control' | 'stdin' | 'hb', withId: boolean): SerialSender => {
       const socket = new Dealer({
         linger: 0,
