@@ -29,12 +29,37 @@ export interface RequestEstimate {
   pricedModel: string | undefined;
 }
 
+/**
+ * Counts of texts seen lately. An agent resends its whole history on every turn, so nearly all of a request's
+ * text was counted on an earlier one; BPE over a 100-message history costs milliseconds of event loop per
+ * request, a lookup of the same strings microseconds. Bounded by the characters it holds, dropped whole when full.
+ */
+const counted = new Map<string, number>();
+const COUNTED_MAX_CHARS = 8_000_000;
+let countedChars = 0;
+
+function textTokens(text: string): number {
+  let tokens = counted.get(text);
+  if (tokens === undefined) {
+    tokens = countTokensUpTo(text, Number.POSITIVE_INFINITY);
+    if (countedChars + text.length > COUNTED_MAX_CHARS) {
+      counted.clear();
+      countedChars = 0;
+    }
+    if (text.length <= COUNTED_MAX_CHARS) {
+      counted.set(text, tokens);
+      countedChars += text.length;
+    }
+  }
+  return tokens;
+}
+
 /** cl100k tokens of a request's prompt (system, messages, tools), before scaling. */
 export function countPromptTokens(request: ChatRequest): number {
   let tokens = 0;
   let images = 0;
   const text = (t: string) => {
-    tokens += countTokensUpTo(t, Number.POSITIVE_INFINITY);
+    tokens += textTokens(t);
   };
   for (const part of request.system ?? []) text(part.text);
   for (const message of request.messages) {

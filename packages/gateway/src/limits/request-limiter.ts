@@ -3,15 +3,22 @@
 // day and per month). Both go through the state store, so they are exact across replicas when it is Redis. After
 // the request, settle() replaces each reservation by what was really spent; release() frees it when nothing was.
 // A budget counter the state store does not have yet is first seeded from the ledger, once across replicas.
-import type { StateStore } from '@rampart/state';
-import type { Limits, Principal } from '../tenancy/principal.js';
+import type { RateResult, StateStore } from '@rampart/state';
+import type { Principal } from '../tenancy/principal.js';
 import type { RequestEstimate } from './estimate-request.js';
 import { LimitExceededError, type LimitRefusal } from './limit-exceeded-error.js';
+import {
+  BUDGET_KEEP_MARGIN_MS,
+  LimitPlans,
+  MINUTE,
+  type BudgetPlan,
+  type LimitLevel,
+  type RatePlan,
+} from './limit-plan.js';
 import { budgetPeriod, isoSeconds, windowName, type BudgetWindow } from './limit-windows.js';
-import { formatUsd, usdToNanos } from './usd-nanos.js';
+import { formatUsd } from './usd-nanos.js';
 
-/** A level limits are set at. */
-export type LimitLevel = 'key' | 'user' | 'team';
+export type { LimitLevel } from './limit-plan.js';
 
 /** One budget hold of a request; kept in its pending row so a reconciler can settle it. */
 export interface BudgetReservation {
@@ -57,19 +64,9 @@ export interface RequestLimiterDeps {
   reservationTtlMs?: number;
 }
 
-const MINUTE = 60_000;
-const LEVELS: readonly LimitLevel[] = ['key', 'user', 'team'];
-const BUDGETS: ReadonlyArray<{ window: BudgetWindow; field: 'tokensPerHour' | 'usdPerDay' | 'usdPerMonth' }> =
-  [
-    { window: 'tokens-hour', field: 'tokensPerHour' },
-    { window: 'usd-day', field: 'usdPerDay' },
-    { window: 'usd-month', field: 'usdPerMonth' },
-  ];
 /** How long a loser of the seeding race waits for the winner's seed to land. */
 const SEED_WAIT_MS = 2_000;
 const SEED_PENDING_TTL_MS = 10_000;
-/** A budget counter outlives its period by this much (late settles, a dead replica's reconciliation). */
-const BUDGET_KEEP_MARGIN_MS = 3_600_000;
 
 /** An empty admission (no limits applied). */
 export const NO_ADMISSION: Admission = Object.freeze({ reservations: [], tokenRates: [] });
@@ -79,6 +76,7 @@ export class RequestLimiter {
   readonly #deps: RequestLimiterDeps;
   readonly #seeded = new Set<string>();
   readonly #seeding = new Map<string, Promise<void>>();
+  readonly #plans = new LimitPlans();
 
   constructor(deps: RequestLimiterDeps) {
     this.#deps = deps;
@@ -91,77 +89,66 @@ export class RequestLimiter {
     requestId: string,
   ): Promise<Admission> {
     if (principal === undefined) return NO_ADMISSION;
-    const levels = LEVELS.map((level) => ({
-      level,
-      id: level === 'key' ? principal.keyId : level === 'user' ? principal.userId : principal.teamId,
-      limits: principal.limits[level],
-    })).filter((l) => hasAny(l.limits));
-    if (levels.length === 0) return NO_ADMISSION;
+    const now = this.#deps.now();
+    const plan = this.#plans.of(principal, now);
+    if (plan.rates.length === 0 && plan.budgets.length === 0) return NO_ADMISSION;
     const admission: Admission = { reservations: [], tokenRates: [] };
 
-    const rateChecks = await Promise.all(
-      levels.flatMap((l) => this.#rateChecks(l.level, l.id, l.limits, estimate)),
+    const rates = await Promise.all(
+      plan.rates.map((rate) =>
+        this.#deps.state.rateAdd(rate.key, {
+          windowMs: MINUTE,
+          amount: rate.what === 'requests' ? 1 : estimate.tokens,
+          limit: rate.limit,
+          mode: 'sliding',
+        }),
+      ),
     );
-    const rateRefusal = rateChecks.find((c) => c.refusal !== undefined)?.refusal;
-    for (const check of rateChecks) if (check.charged) admission.tokenRates.push(check.charged);
+    let rateRefusal: LimitRefusal | undefined;
+    for (let i = 0; i < rates.length; i++) {
+      const rate = plan.rates[i]!;
+      const result = rates[i]!;
+      if (!result.allowed) rateRefusal ??= rateLimitRefusal(rate, result, now);
+      else if (rate.what === 'tokens')
+        admission.tokenRates.push({ key: rate.key, amount: estimate.tokens, bucket: plan.minute });
+    }
     if (rateRefusal) {
       // Tokens already charged at other levels are given back; requests stay counted (they were made).
       await this.#uncharge(admission);
       throw refusalError(rateRefusal);
     }
+    if (plan.budgets.length === 0) return admission;
 
-    const now = this.#deps.now();
-    const wanted = levels.flatMap(({ level, id, limits }) =>
-      BUDGETS.filter((b) => limits[b.field] !== undefined).map(({ window, field }) => {
-        const period = budgetPeriod(window, now);
-        const unit = window === 'tokens-hour' ? ('tokens' as const) : ('usd' as const);
-        const raw = limits[field]!;
-        const limit = typeof raw === 'string' ? limitNanos(raw) : raw;
-        return {
-          level,
-          id,
-          window,
-          period,
-          limit,
-          reservation: {
-            key: `budget:${level}:${id}:${unit}:${period.label}`,
-            unit,
-            amount: unit === 'tokens' ? estimate.tokens : estimate.costNanos,
-            keepUntil: period.end + BUDGET_KEEP_MARGIN_MS,
-          },
-        };
+    if (!plan.seeded) {
+      await Promise.all(plan.budgets.map((b) => this.#seed(b.key, b.level, b.id, b.window)));
+      plan.seeded = true;
+    }
+    const reservations = plan.budgets.map(
+      (budget): BudgetReservation => ({
+        key: budget.key,
+        unit: budget.unit,
+        amount: budget.unit === 'tokens' ? estimate.tokens : estimate.costNanos,
+        keepUntil: budget.keepUntil,
       }),
     );
-    const unseeded = wanted.filter((w) => !this.#seeded.has(w.reservation.key));
-    if (unseeded.length > 0)
-      await Promise.all(unseeded.map((w) => this.#seed(w.reservation.key, w.level, w.id, w.window)));
     // One call for every budget: in-process one synchronous pass, on Redis the scripts go out together.
     const ttlMs = this.#deps.reservationTtlMs ?? 15 * MINUTE;
     const results = await this.#deps.state.reserveMany(
-      wanted.map((w) => ({
-        key: w.reservation.key,
+      reservations.map((reservation, i) => ({
+        key: reservation.key,
         id: requestId,
-        amount: w.reservation.amount,
-        limit: w.limit,
+        amount: reservation.amount,
+        limit: plan.budgets[i]!.limit,
         ttlMs,
-        keepMs: w.reservation.keepUntil - now,
+        keepMs: reservation.keepUntil! - now,
       })),
     );
     const refusedAt = results.findIndex((r) => !r.ok);
-    for (let i = 0; i < wanted.length; i++)
-      if (results[i]!.ok) admission.reservations.push(wanted[i]!.reservation);
+    for (let i = 0; i < reservations.length; i++)
+      if (results[i]!.ok) admission.reservations.push(reservations[i]!);
     if (refusedAt >= 0) {
       await this.release(admission, requestId);
-      const w = wanted[refusedAt]!;
-      const amount = w.window === 'tokens-hour' ? `${w.limit} tokens` : formatUsd(w.limit);
-      throw refusalError({
-        kind: 'budget',
-        level: w.level,
-        description: `budget of ${amount} per ${windowName(w.window)}`,
-        resetAt: w.period.end,
-        retryAfterMs: w.period.end - now,
-        headers: {},
-      });
+      throw refusalError(budgetRefusal(plan.budgets[refusedAt]!, now));
     }
     return admission;
   }
@@ -191,48 +178,6 @@ export class RequestLimiter {
       ...admission.reservations.map((r) => this.#deps.state.release(r.key, requestId)),
       this.#uncharge(admission),
     ]);
-  }
-
-  #rateChecks(
-    level: LimitLevel,
-    id: string,
-    limits: Limits,
-    estimate: RequestEstimate,
-  ): Array<Promise<{ refusal?: LimitRefusal; charged?: Admission['tokenRates'][number] }>> {
-    const checks: Array<Promise<{ refusal?: LimitRefusal; charged?: Admission['tokenRates'][number] }>> = [];
-    const check = async (what: 'requests' | 'tokens', limit: number, amount: number) => {
-      const key = `rate:${level}:${id}:${what === 'requests' ? 'rpm' : 'tpm'}`;
-      const now = this.#deps.now();
-      const result = await this.#deps.state.rateAdd(key, {
-        windowMs: MINUTE,
-        amount,
-        limit,
-        mode: 'sliding',
-      });
-      const resetMs = Math.max(result.retryAfterMs, 0);
-      if (result.allowed) {
-        return what === 'tokens' ? { charged: { key, amount, bucket: Math.floor(now / MINUTE) } } : {};
-      }
-      const remaining = Math.max(0, Math.floor(limit - result.count));
-      return {
-        refusal: {
-          kind: 'rate' as const,
-          level,
-          description: `rate limit of ${limit} ${what} per minute`,
-          resetAt: now + resetMs,
-          retryAfterMs: resetMs,
-          headers: {
-            [`x-ratelimit-limit-${what}`]: String(limit),
-            [`x-ratelimit-remaining-${what}`]: String(remaining),
-            [`x-ratelimit-reset-${what}`]: `${Math.ceil(resetMs / 1000)}s`,
-          },
-        },
-      };
-    };
-    if (limits.requestsPerMinute !== undefined) checks.push(check('requests', limits.requestsPerMinute, 1));
-    if (limits.tokensPerMinute !== undefined)
-      checks.push(check('tokens', limits.tokensPerMinute, estimate.tokens));
-    return checks;
   }
 
   /** Adds the difference between actual and estimate, if the minute it was charged in is still current. */
@@ -296,27 +241,35 @@ export function keepOf(reservation: BudgetReservation, now: number): { keepMs?: 
     : { keepMs: Math.max(BUDGET_KEEP_MARGIN_MS / 60, reservation.keepUntil - now) };
 }
 
-// Limits are the same few strings on every request of a caller: parse each once (bounded, like #seeded).
-const parsedUsd = new Map<string, number>();
-
-function limitNanos(usd: string): number {
-  let nanos = parsedUsd.get(usd);
-  if (nanos === undefined) {
-    nanos = usdToNanos(usd);
-    if (parsedUsd.size > 10_000) parsedUsd.clear();
-    parsedUsd.set(usd, nanos);
-  }
-  return nanos;
+/** The refusal of a rate counter that said no. */
+function rateLimitRefusal(rate: RatePlan, result: RateResult, now: number): LimitRefusal {
+  const resetMs = Math.max(result.retryAfterMs, 0);
+  const remaining = Math.max(0, Math.floor(rate.limit - result.count));
+  return {
+    kind: 'rate',
+    level: rate.level,
+    description: `rate limit of ${rate.limit} ${rate.what} per minute`,
+    resetAt: now + resetMs,
+    retryAfterMs: resetMs,
+    headers: {
+      [`x-ratelimit-limit-${rate.what}`]: String(rate.limit),
+      [`x-ratelimit-remaining-${rate.what}`]: String(remaining),
+      [`x-ratelimit-reset-${rate.what}`]: `${Math.ceil(resetMs / 1000)}s`,
+    },
+  };
 }
 
-function hasAny(limits: Limits): boolean {
-  return (
-    limits.requestsPerMinute !== undefined ||
-    limits.tokensPerMinute !== undefined ||
-    limits.tokensPerHour !== undefined ||
-    limits.usdPerDay !== undefined ||
-    limits.usdPerMonth !== undefined
-  );
+/** The refusal of a budget the estimate does not fit in. */
+function budgetRefusal(budget: BudgetPlan, now: number): LimitRefusal {
+  const amount = budget.unit === 'tokens' ? `${budget.limit} tokens` : formatUsd(budget.limit);
+  return {
+    kind: 'budget',
+    level: budget.level,
+    description: `budget of ${amount} per ${windowName(budget.window)}`,
+    resetAt: budget.period.end,
+    retryAfterMs: budget.period.end - now,
+    headers: {},
+  };
 }
 
 function refusalError(refusal: LimitRefusal): LimitExceededError {

@@ -3,6 +3,7 @@ import { migration0001Sandboxes } from './migrations-0001-sandboxes.js';
 import { migration0002Tenancy } from './migrations-0002-tenancy.js';
 import { migration0003Ledger } from './migrations-0003-ledger.js';
 import { migration0004Agent } from './migrations-0004-agent.js';
+import { migration0005PendingWithoutInstanceIndex } from './migrations-0005-pending-without-instance-index.js';
 import type { Migration } from './migrations-types.js';
 
 /** All migrations, oldest first. */
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0002Tenancy,
   migration0003Ledger,
   migration0004Agent,
+  migration0005PendingWithoutInstanceIndex,
 ];
