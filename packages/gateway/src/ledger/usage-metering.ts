@@ -17,7 +17,8 @@ import { usageWebhookRows } from '../webhooks/webhook-outbox-rows.js';
 import type { WebhookEndpointConfig } from '../webhooks/webhook-config-schema.js';
 import { WebhookWorker } from '../webhooks/webhook-worker.js';
 import { estimateRequest, type RequestEstimate } from '../limits/estimate-request.js';
-import { RequestLimiter, keepOf, type Admission, type BudgetReservation } from '../limits/request-limiter.js';
+import { RequestLimiter, keepOf, type Admission } from '../limits/request-limiter.js';
+import { holdsOf } from '../limits/limit-plan.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { RequestMeter } from './request-meter.js';
 import { timeOrderedUuid } from './time-ordered-id.js';
@@ -341,7 +342,7 @@ export class UsageMetering {
         rows
           .filter((row) => inserted.has(row.requestId))
           .flatMap((row) =>
-            (JSON.parse(row.reservationsJson) as BudgetReservation[]).map((r) =>
+            pendingHolds(row).map((r) =>
               this.#o.state.settle(r.key, row.requestId, r.amount, keepOf(r, now).keepMs),
             ),
           ),
@@ -411,9 +412,16 @@ function pendingRow(metered: MeteredRequest, instanceId: string): PendingUsageRo
     instanceId,
     principalJson: JSON.stringify(principal),
     estimateJson: JSON.stringify(estimate),
-    reservationsJson: JSON.stringify(metered.admission.reservations),
+    reservationsJson: metered.admission.holdsJson,
     startedAt: metered.startedAt,
   };
+}
+
+/** The budget holds a pending row stands for. */
+function pendingHolds(row: PendingUsageRow) {
+  const principal = JSON.parse(row.principalJson) as PendingPrincipal;
+  const estimate = JSON.parse(row.estimateJson) as RequestEstimate;
+  return holdsOf(row.reservationsJson, principal, estimate);
 }
 
 function interruptedRecord(row: PendingUsageRow, now: number): UsageRecord {

@@ -40,6 +40,25 @@ export interface LimitPlan {
   budgets: BudgetPlan[];
   /** Every budget counter of the plan has been seeded from the ledger. */
   seeded: boolean;
+  /** The holds of a request admitted under this plan, as its pending row keeps them (see holdsOf). */
+  holdsJson: string;
+}
+
+/** One budget hold of a request: what a reconciler settles when the request's gateway died. */
+export interface BudgetReservation {
+  key: string;
+  unit: 'tokens' | 'usd';
+  /** Tokens or nano-USD held. */
+  amount: number;
+  /** Epoch ms until which the state store keeps the counter: its period's end plus a margin. */
+  keepUntil?: number;
+}
+
+/** The ids and estimate a pending row keeps beside its holds. */
+export interface HoldOwner {
+  keyId: string | null;
+  userId: string | null;
+  teamId: string | null;
 }
 
 export const MINUTE = 60_000;
@@ -92,10 +111,48 @@ function buildPlan(principal: Principal, now: number, minute: number): LimitPlan
         unit,
         period,
         limit: typeof raw === 'string' ? usdToNanos(raw) : raw,
-        key: `budget:${level}:${id}:${unit}:${period.label}`,
+        key: budgetKey(level, id, unit, period),
         keepUntil: period.end + BUDGET_KEEP_MARGIN_MS,
       });
     }
   }
-  return { minute, rates, budgets, seeded: budgets.length === 0 };
+  const holds: PlannedHolds = { minute, budgets: budgets.map((b) => `${b.level}:${b.window}`) };
+  return { minute, rates, budgets, seeded: budgets.length === 0, holdsJson: JSON.stringify(holds) };
+}
+
+/**
+ * A pending row names its holds by level and window and the minute they were planned in; with the row's ids and
+ * estimate that rebuilds every key and amount. Spelled out (key, unit, amount per hold: ~800 bytes) the rows were
+ * wide enough that a commit of a few of them spanned several pages, and the request waits for that commit.
+ */
+interface PlannedHolds {
+  minute: number;
+  budgets: string[];
+}
+
+/** The holds a pending row stands for (also rows written before holds were planned: a list of holds). */
+export function holdsOf(
+  holdsJson: string,
+  owner: HoldOwner,
+  estimate: { tokens: number; costNanos: number },
+): BudgetReservation[] {
+  const parsed = JSON.parse(holdsJson) as PlannedHolds | BudgetReservation[];
+  if (Array.isArray(parsed)) return parsed;
+  const at = parsed.minute * MINUTE;
+  return parsed.budgets.map((code) => {
+    const [level, window] = code.split(':') as [LimitLevel, BudgetWindow];
+    const id = level === 'key' ? owner.keyId : level === 'user' ? owner.userId : owner.teamId;
+    const period = budgetPeriod(window, at);
+    const unit = window === 'tokens-hour' ? 'tokens' : 'usd';
+    return {
+      key: budgetKey(level, id ?? '', unit, period),
+      unit,
+      amount: unit === 'tokens' ? estimate.tokens : estimate.costNanos,
+      keepUntil: period.end + BUDGET_KEEP_MARGIN_MS,
+    };
+  });
+}
+
+function budgetKey(level: LimitLevel, id: string, unit: 'tokens' | 'usd', period: BudgetPeriod): string {
+  return `budget:${level}:${id}:${unit}:${period.label}`;
 }

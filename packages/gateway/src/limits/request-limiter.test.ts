@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { InProcessStateStore } from '@rampart/state';
 import type { Principal } from '../tenancy/principal.js';
 import { LimitExceededError } from './limit-exceeded-error.js';
+import { holdsOf } from './limit-plan.js';
 import { budgetPeriod } from './limit-windows.js';
 import { RequestLimiter } from './request-limiter.js';
 import { formatUsd, usdToNanos } from './usd-nanos.js';
@@ -100,8 +101,8 @@ test('a missing counter is seeded once from the ledger: spend recorded before st
 
 test('no principal, or no limits: nothing is checked', async () => {
   const { limiter } = setup();
-  assert.deepEqual(await limiter.admit(undefined, estimate, 'r'), { reservations: [], tokenRates: [] });
-  assert.deepEqual(await limiter.admit(who({}), estimate, 'r'), { reservations: [], tokenRates: [] });
+  assert.deepEqual(await limiter.admit(undefined, estimate, 'r'), { reservations: [], holdsJson: '[]', tokenRates: [] });
+  assert.deepEqual(await limiter.admit(who({}), estimate, 'r'), { reservations: [], holdsJson: '[]', tokenRates: [] });
 });
 
 test('budget counters are kept for the rest of their period plus an hour, then dropped', async () => {
@@ -119,4 +120,20 @@ test('budget counters are kept for the rest of their period plus an hour, then d
   assert.equal((await state.release(day, 'none')).used, 700, 'kept until an hour after the day');
   advance(1);
   assert.equal((await state.release(day, 'none')).used, 0, 'then gone');
+});
+
+test("a pending row's holds rebuild the admission's reservations exactly, at every level and window", async () => {
+  const { limiter, advance } = setup();
+  const all = { tokensPerHour: 1_000_000, usdPerDay: '100', usdPerMonth: '1000' };
+  const p = who({ key: all, user: all, team: { usdPerMonth: '1000' } });
+  // Just before midnight (day and month turn at T0 + 30 s), and again just after.
+  for (const id of ['before', 'after']) {
+    const admission = await limiter.admit(p, estimate, id);
+    assert.equal(admission.reservations.length, 7);
+    assert.deepEqual(holdsOf(admission.holdsJson, p, estimate), admission.reservations);
+    advance(45_000);
+  }
+  // Rows written before holds were planned keep the list itself.
+  const legacy = [{ key: 'budget:key:key_a:usd:2026-11-28', unit: 'usd' as const, amount: 5 }];
+  assert.deepEqual(holdsOf(JSON.stringify(legacy), p, estimate), legacy);
 });

@@ -12,27 +12,20 @@ import {
   LimitPlans,
   MINUTE,
   type BudgetPlan,
+  type BudgetReservation,
   type LimitLevel,
   type RatePlan,
 } from './limit-plan.js';
 import { budgetPeriod, isoSeconds, windowName, type BudgetWindow } from './limit-windows.js';
 import { formatUsd } from './usd-nanos.js';
 
-export type { LimitLevel } from './limit-plan.js';
-
-/** One budget hold of a request; kept in its pending row so a reconciler can settle it. */
-export interface BudgetReservation {
-  key: string;
-  unit: 'tokens' | 'usd';
-  /** Tokens or nano-USD held. */
-  amount: number;
-  /** Epoch ms until which the state store keeps the counter: its period's end plus a margin. */
-  keepUntil?: number;
-}
+export type { BudgetReservation, LimitLevel } from './limit-plan.js';
 
 /** What admission took for one request, to be settled or released afterwards. */
 export interface Admission {
   reservations: BudgetReservation[];
+  /** The holds as the request's pending row keeps them (holdsOf rebuilds them). */
+  holdsJson: string;
   /** Tokens-per-minute counters charged with the estimate, corrected to the actual at settle. */
   tokenRates: Array<{ key: string; amount: number; bucket: number }>;
 }
@@ -69,7 +62,7 @@ const SEED_WAIT_MS = 2_000;
 const SEED_PENDING_TTL_MS = 10_000;
 
 /** An empty admission (no limits applied). */
-export const NO_ADMISSION: Admission = Object.freeze({ reservations: [], tokenRates: [] });
+export const NO_ADMISSION: Admission = Object.freeze({ reservations: [], holdsJson: '[]', tokenRates: [] });
 
 /** Applies one gateway's view of limits and budgets. */
 export class RequestLimiter {
@@ -92,7 +85,7 @@ export class RequestLimiter {
     const now = this.#deps.now();
     const plan = this.#plans.of(principal, now);
     if (plan.rates.length === 0 && plan.budgets.length === 0) return NO_ADMISSION;
-    const admission: Admission = { reservations: [], tokenRates: [] };
+    const admission: Admission = { reservations: [], holdsJson: '[]', tokenRates: [] };
 
     const rates = await Promise.all(
       plan.rates.map((rate) =>
@@ -150,6 +143,7 @@ export class RequestLimiter {
       await this.release(admission, requestId);
       throw refusalError(budgetRefusal(plan.budgets[refusedAt]!, now));
     }
+    admission.holdsJson = plan.holdsJson;
     return admission;
   }
 
