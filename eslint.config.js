@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'bench/results/**', '**/__fixtures__/**', '.rampart/**'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'bench/results/**', '**/__fixtures__/**', '.rampart/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

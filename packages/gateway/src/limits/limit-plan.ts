@@ -96,7 +96,12 @@ function buildPlan(principal: Principal, now: number, minute: number): LimitPlan
     const id = level === 'key' ? principal.keyId : level === 'user' ? principal.userId : principal.teamId;
     const limits: Limits = principal.limits[level];
     if (limits.requestsPerMinute !== undefined)
-      rates.push({ level, what: 'requests', key: `rate:${level}:${id}:rpm`, limit: limits.requestsPerMinute });
+      rates.push({
+        level,
+        what: 'requests',
+        key: `rate:${level}:${id}:rpm`,
+        limit: limits.requestsPerMinute,
+      });
     if (limits.tokensPerMinute !== undefined)
       rates.push({ level, what: 'tokens', key: `rate:${level}:${id}:tpm`, limit: limits.tokensPerMinute });
     for (const { window, field } of BUDGETS) {

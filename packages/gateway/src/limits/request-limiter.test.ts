@@ -101,8 +101,16 @@ test('a missing counter is seeded once from the ledger: spend recorded before st
 
 test('no principal, or no limits: nothing is checked', async () => {
   const { limiter } = setup();
-  assert.deepEqual(await limiter.admit(undefined, estimate, 'r'), { reservations: [], holdsJson: '[]', tokenRates: [] });
-  assert.deepEqual(await limiter.admit(who({}), estimate, 'r'), { reservations: [], holdsJson: '[]', tokenRates: [] });
+  assert.deepEqual(await limiter.admit(undefined, estimate, 'r'), {
+    reservations: [],
+    holdsJson: '[]',
+    tokenRates: [],
+  });
+  assert.deepEqual(await limiter.admit(who({}), estimate, 'r'), {
+    reservations: [],
+    holdsJson: '[]',
+    tokenRates: [],
+  });
 });
 
 test('budget counters are kept for the rest of their period plus an hour, then dropped', async () => {

@@ -116,14 +116,12 @@ export class RequestLimiter {
       await Promise.all(plan.budgets.map((b) => this.#seed(b.key, b.level, b.id, b.window)));
       plan.seeded = true;
     }
-    const reservations = plan.budgets.map(
-      (budget): BudgetReservation => ({
-        key: budget.key,
-        unit: budget.unit,
-        amount: budget.unit === 'tokens' ? estimate.tokens : estimate.costNanos,
-        keepUntil: budget.keepUntil,
-      }),
-    );
+    const reservations = plan.budgets.map((budget): BudgetReservation => ({
+      key: budget.key,
+      unit: budget.unit,
+      amount: budget.unit === 'tokens' ? estimate.tokens : estimate.costNanos,
+      keepUntil: budget.keepUntil,
+    }));
     // One call for every budget: in-process one synchronous pass, on Redis the scripts go out together.
     const ttlMs = this.#deps.reservationTtlMs ?? 15 * MINUTE;
     const results = await this.#deps.state.reserveMany(
