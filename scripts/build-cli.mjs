@@ -27,7 +27,11 @@ for (const dir of readdirSync(join(root, 'packages'))) {
 const outdir = join(root, 'dist/cli');
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: [join(root, 'packages/cli/src/main.ts')],
+  entryPoints: [
+    { in: join(root, 'packages/cli/src/main.ts'), out: 'main' },
+    // The ledger's commit thread, found beside the bundle by packages/store/src/sqlite-ledger-thread.ts.
+    { in: join(root, 'packages/store/src/sqlite-ledger-worker.ts'), out: 'sqlite-ledger-worker' },
+  ],
   outdir,
   bundle: true,
   splitting: true,

@@ -5,6 +5,8 @@ export type StoreErrorCode =
   | 'store_url_invalid'
   | 'store_open_failed'
   | 'store_migration_failed'
+  /** The ledger thread failed a commit, or stopped. */
+  | 'store_write_failed'
   /** A unique constraint refused the write (a name or key already taken). */
   | 'store_conflict';
 

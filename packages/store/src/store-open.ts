@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { MIGRATIONS } from './migrations/migrations-list.js';
 import { runMigrations } from './migrations/migrations-run.js';
 import { StoreError } from './store-errors.js';
+import { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 import type { StoreDatabase } from './store-schema.js';
 import { sandboxManagerQueries, type SandboxManagerQueries } from './store-sandbox-managers.js';
 import { sandboxProcessQueries, type SandboxProcessQueries } from './store-sandbox-processes.js';
@@ -64,6 +65,11 @@ export interface Store {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const target = parseStoreUrl(options.url);
   const db = createKysely(target, options);
+  // A database file's ledger commits run on a thread of their own; an in-memory database has no other connection.
+  const ledgerThread =
+    target.dialect === 'sqlite' && target.file !== ':memory:'
+      ? new SqliteLedgerThread(target.file, options.busyTimeoutMs ?? 5000)
+      : undefined;
   try {
     const applied = await runMigrations(db as Kysely<unknown>, target.dialect, MIGRATIONS, {
       schema: target.dialect === 'postgres' ? target.schema : undefined,
@@ -82,12 +88,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       messages: messageQueries(db),
       runs: runQueries(db),
       runEvents: runEventQueries(db, target.dialect),
-      usageRecords: usageRecordQueries(db, rawSqlite.get(db)),
+      usageRecords: usageRecordQueries(db, ledgerThread ?? rawSqlite.get(db)),
       pendingUsage: pendingUsageQueries(db),
       gatewayInstances: gatewayInstanceQueries(db),
       webhookOutbox: webhookOutboxQueries(db, target.dialect),
       appliedMigrations: applied,
-      close: () => db.destroy(),
+      close: async () => {
+        await ledgerThread?.close();
+        await db.destroy();
+      },
     };
   } catch (error) {
     await db.destroy().catch(() => undefined);

@@ -8,6 +8,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StoreDatabase, UsageRecordsTable, UsageStatus } from './store-schema.js';
 import { pendingColumns, type PendingUsageRow } from './store-pending-usage.js';
 import { outboxColumns, type WebhookOutboxInsert } from './store-webhook-outbox.js';
+import { sqliteLedgerCommit } from './sqlite-ledger-commit.js';
+import { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 
 /** Token counts by class; null = no attempt reported that class. */
 export interface UsageTokens {
@@ -131,7 +133,8 @@ export function utcDay(epochMs: number): string {
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-function toRow(r: UsageRecord) {
+/** A record's column values (both dialects). */
+export function usageRecordColumns(r: UsageRecord) {
   return {
     request_id: r.requestId,
     team_id: r.teamId,
@@ -204,94 +207,14 @@ const sumOf = (column: string) => sql<string | number | null>`cast(sum(${sql.ref
 // better-sqlite3 returns integers as doubles: cost is read as text to stay exact above 2^53.
 const costText = sql<string>`cast(cost_nanos as text)`.as('cost_text');
 
-const RECORD_COLUMNS = [
-  'request_id',
-  'team_id',
-  'user_id',
-  'key_id',
-  'thread_id',
-  'endpoint',
-  'requested_model',
-  'provider',
-  'model',
-  'status',
-  'http_status',
-  'error_code',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'reasoning_tokens',
-  'estimated',
-  'cost_nanos',
-  'latency_ms',
-  'ttft_ms',
-  'attempts_json',
-  'started_at',
-  'day',
-] as const;
-const PENDING_COLUMNS = [
-  'request_id',
-  'instance_id',
-  'principal_json',
-  'estimate_json',
-  'reservations_json',
-  'started_at',
-] as const;
-const OUTBOX_COLUMNS = [
-  'id',
-  'endpoint',
-  'event',
-  'payload_json',
-  'attempts',
-  'next_attempt_at',
-  'created_at',
-] as const;
-
-const insertSql = (table: string, columns: readonly string[], conflict: string) =>
-  `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`;
-
 /**
- * The group commit on SQLite as one synchronous better-sqlite3 transaction over prepared statements: no query
- * building, no awaits, nothing else runs on the connection meanwhile. It is the hot path of every request (the
- * pending row is awaited before the first upstream call), and Kysely's per-statement compile and async round trips
- * cost more than the writes themselves.
+ * Binds the ledger queries to a database. On SQLite, commits skip Kysely: on the ledger thread for a file, on
+ * the connection's better-sqlite3 handle for an in-memory database.
  */
-function sqliteCommit(raw: Database.Database): (batch: LedgerBatch) => string[] {
-  const pendingInsert = raw.prepare(
-    insertSql('pending_usage', PENDING_COLUMNS, ' on conflict (request_id) do nothing'),
-  );
-  const recordInsert = raw.prepare(
-    insertSql('usage_records', RECORD_COLUMNS, ' on conflict (request_id) do nothing'),
-  );
-  const outboxInsert = raw.prepare(insertSql('webhook_outbox', OUTBOX_COLUMNS, ''));
-  const pendingDelete = raw.prepare('delete from pending_usage where request_id = ?');
-  return raw.transaction((batch: LedgerBatch): string[] => {
-    for (const row of batch.pending) {
-      const c = pendingColumns(row);
-      pendingInsert.run(PENDING_COLUMNS.map((name) => c[name]));
-    }
-    const inserted: string[] = [];
-    for (const entry of batch.entries) {
-      const row = toRow(entry.record);
-      const values = RECORD_COLUMNS.map((name) => row[name]);
-      if (recordInsert.run(values).changes === 1) {
-        inserted.push(entry.record.requestId);
-        for (const outbox of entry.outbox) {
-          const c = outboxColumns(outbox);
-          outboxInsert.run(OUTBOX_COLUMNS.map((name) => c[name]));
-        }
-      }
-      pendingDelete.run(entry.record.requestId);
-    }
-    return inserted;
-  });
-}
-
-/** Binds the ledger queries to a database (and, on SQLite, its better-sqlite3 handle for the fast commit). */
-export function usageRecordQueries(db: Kysely<StoreDatabase>, raw?: Database.Database): UsageRecordQueries {
+export function usageRecordQueries(
+  db: Kysely<StoreDatabase>,
+  sqlite?: SqliteLedgerThread | Database.Database,
+): UsageRecordQueries {
   let fastCommit: ((batch: LedgerBatch) => string[]) | undefined;
   function filtered(filter: UsageFilter = {}) {
     let query = db.selectFrom('usage_records');
@@ -308,9 +231,10 @@ export function usageRecordQueries(db: Kysely<StoreDatabase>, raw?: Database.Dat
   return {
     async commit(batch) {
       if (batch.pending.length === 0 && batch.entries.length === 0) return [];
+      if (sqlite instanceof SqliteLedgerThread) return sqlite.commit(batch);
       // A Kysely transaction open on the connection (between its awaits) must not absorb this batch.
-      if (raw !== undefined && !raw.inTransaction) {
-        fastCommit ??= sqliteCommit(raw);
+      if (sqlite !== undefined && !sqlite.inTransaction) {
+        fastCommit ??= sqliteLedgerCommit(sqlite);
         return fastCommit(batch);
       }
       return db.transaction().execute(async (trx) => {
@@ -325,7 +249,7 @@ export function usageRecordQueries(db: Kysely<StoreDatabase>, raw?: Database.Dat
         for (const part of chunks(batch.entries)) {
           const rows = await trx
             .insertInto('usage_records')
-            .values(part.map((e) => toRow(e.record)))
+            .values(part.map((e) => usageRecordColumns(e.record)))
             .onConflict((oc) => oc.column('request_id').doNothing())
             .returning('request_id')
             .execute();
