@@ -110,6 +110,20 @@ export function fallbackRequest(
   };
 }
 
+/**
+ * The same chat completion routed by Rampart straight to the secondary (a one-target config): what the request
+ * costs through the gateway without any failover, to set beside the fallback request once its breaker is open.
+ */
+export function secondaryViaRampart(urls: SystemUrls): TimedRequest | undefined {
+  if (!urls.rampart) return undefined;
+  const config = { strategy: { mode: 'single' }, targets: [SECONDARY] };
+  return {
+    url: `${urls.rampart}/v1/chat/completions`,
+    headers: { ...JSON_HEADERS, 'x-rampart-config': JSON.stringify(config) },
+    body: CHAT_BODY,
+  };
+}
+
 /** The failing primary, called directly: its own response time is what a fallback cannot avoid. */
 export function directPrimaryRequest(urls: SystemUrls): TimedRequest {
   return chatRequest('simulator', urls) as TimedRequest;

@@ -15,6 +15,12 @@ export interface SystemFigures {
   fallback?: Outcome<FallbackFigures>;
   /** Failover on an instance whose breaker cannot open (both triggers disabled): the primary is always tried. */
   fallbackBreakerOff?: Outcome<FallbackFigures>;
+  /**
+   * The skip alone: with the primary failing and its breaker open, the fallback request paired round by round
+   * with the same request routed by the gateway straight to the secondary. `added` is what failover costs
+   * once the breaker is open, the gateway's own hop (the latency rows) taken out.
+   */
+  breakerOpenSkip?: Outcome<AddedLatencyFigures>;
 }
 
 /** A whole run. */

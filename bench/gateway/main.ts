@@ -19,6 +19,8 @@ import {
   directPrimaryRequest,
   directSecondaryRequest,
   fallbackRequest,
+  PRIMARY_FAILURE_RULE,
+  secondaryViaRampart,
   type SystemName,
   type SystemUrls,
 } from './gateway-requests.js';
@@ -31,7 +33,13 @@ import {
 } from './gateway-systems.js';
 import { measureAddedLatency } from './measure-added-latency.js';
 import { measureFallback } from './measure-fallback.js';
-import { meteredRequest, renderMeteredLine, startMeteredRampart } from './measure-metered.js';
+import {
+  measureMeteredShare,
+  meteredRequest,
+  renderMeteredLine,
+  startMeteredRampart,
+  type MeteredShare,
+} from './measure-metered.js';
 import { measureThroughput, type ThroughputFigures } from './measure-throughput.js';
 import { findFreePort } from '../lib/find-free-port.js';
 import { formatRate, renderGatewayTable } from './render-gateway-table.js';
@@ -89,8 +97,11 @@ const gateways = ['rampart', 'portkey'] as const;
 // 50 rounds left them partly unoptimized by the JIT in every system (measured: Rampart's breaker-open figure
 // fell from ~0.56 to ~0.40 ms between 50 and 1,500 warm-up rounds), so they get a warm-up like the others.
 const FALLBACK_WARMUP_ROUNDS = 500;
-/** Rampart with virtual keys, limits and the ledger on, measured like the bare gateway. */
-let metered: Outcome<Awaited<ReturnType<typeof measureThroughput>>> = notAvailable('not run');
+/** Rounds of the metered-vs-bare share; each system gets the throughput run's duration in all. */
+const METERED_ROUNDS = 4;
+const meteredRoundSeconds = Math.max(1, settings.durationSeconds / METERED_ROUNDS);
+/** Rampart with virtual keys, limits and the ledger on, as a share of the bare gateway's throughput. */
+let metered: Outcome<Record<string, Outcome<MeteredShare>>> = notAvailable('not run');
 let reference: Outcome<ThroughputFigures> = notAvailable('not run');
 
 try {
@@ -145,19 +156,18 @@ try {
         warmupSeconds: settings.warmupSeconds,
       }),
     );
-    // Right after the bare gateway, so the two figures the share compares see the same machine (other work on a
-    // shared machine comes and goes within a minute).
     if (name === 'rampart') {
       log(
-        `throughput: rampart with auth + limits + ledger, ${settings.connections.join(' and ')} connections`,
+        `throughput: rampart with auth + limits + ledger vs bare, ${settings.connections.join(' and ')} connections, ${METERED_ROUNDS} alternating rounds × ${meteredRoundSeconds} s each`,
       );
       metered = await attempt(async () => {
         const instance = await startMeteredRampart(group, repoRoot, workDir, simulator.url, logLevel);
         await simControl(simulator.url).reset();
-        const request = meteredRequest(chatRequest('rampart', { ...urls, rampart: instance.url })!, instance);
-        return measureThroughput(request, instance.process.pid, {
+        const bare = chatRequest('rampart', urls)!;
+        return measureMeteredShare(bare, meteredRequest(bare, instance), {
           connections: settings.connections,
-          durationSeconds: settings.durationSeconds,
+          rounds: METERED_ROUNDS,
+          roundSeconds: meteredRoundSeconds,
           warmupSeconds: settings.warmupSeconds,
         });
       });
@@ -246,6 +256,25 @@ try {
       }),
     );
   }
+  log(`breaker open: fallback vs the secondary through rampart, ${settings.fallbackRounds} paired rounds`);
+  systems.rampart.breakerOpenSkip = await whenRunning('rampart', async () => {
+    const sim = simControl(simulator.url);
+    await sim.addFaults([PRIMARY_FAILURE_RULE]);
+    try {
+      return await measureAddedLatency({
+        baseline: secondaryViaRampart(urls)!,
+        measured: fallbackRequest('rampart', urls)!,
+        figure: 'totalMs',
+        problem: (timing) => chatCompletionProblem(timing),
+        // The failing primary's breaker opens within the warm-up (and stays open: its probes fail too).
+        warmup: FALLBACK_WARMUP_ROUNDS,
+        rounds: settings.fallbackRounds,
+        maxMs: 15_000,
+      });
+    } finally {
+      await sim.reset();
+    }
+  });
 } finally {
   await group.stopAll();
 }
@@ -287,7 +316,7 @@ process.stdout.write(
   [
     '',
     renderGatewayTable(run),
-    renderMeteredLine(run.systems.rampart.throughput, metered, run.settings.connections),
+    renderMeteredLine(metered),
     '',
     referenceLine(run),
     `${run.environment.cpus} × ${run.environment.cpuModel}, Node ${run.environment.node}; load average ${run.environment.loadAverageBefore.toFixed(2)} before, ${run.environment.loadAverageAfter.toFixed(2)} after (other work on this machine adds noise).`,

@@ -27,6 +27,22 @@ export interface ThroughputFigures {
 
 const MAX_FAILURE_RATIO = 0.001;
 
+/** One load run that throws unless (nearly) every request succeeded. */
+export async function runCheckedLoad(
+  request: LoadRequest,
+  connections: number,
+  durationSeconds: number,
+): Promise<LoadResult> {
+  const result = await runLoad(request, connections, durationSeconds);
+  const failed = result.non2xx + result.errors;
+  if (result.ok === 0 || failed > result.ok * MAX_FAILURE_RATIO) {
+    throw new Error(
+      `${failed} failed of ${result.ok + failed} (statuses ${JSON.stringify(result.statusCodes)}, ${result.errors} errors)`,
+    );
+  }
+  return result;
+}
+
 /** Measures `request` against the system whose process is `pid`. */
 export async function measureThroughput(
   request: LoadRequest,
@@ -47,16 +63,7 @@ export async function measureThroughput(
   let peakRssBytes: number | undefined;
   for (const connections of options.connections) {
     const sampler = startRssSampler({ system: pid });
-    runs[connections] = await attempt(async () => {
-      const result = await runLoad(request, connections, options.durationSeconds);
-      const failed = result.non2xx + result.errors;
-      if (result.ok === 0 || failed > result.ok * MAX_FAILURE_RATIO) {
-        throw new Error(
-          `${failed} failed of ${result.ok + failed} (statuses ${JSON.stringify(result.statusCodes)}, ${result.errors} errors)`,
-        );
-      }
-      return result;
-    });
+    runs[connections] = await attempt(() => runCheckedLoad(request, connections, options.durationSeconds));
     const peak = sampler.stop().system?.peakBytes;
     if (peak) peakRssBytes = Math.max(peakRssBytes ?? 0, peak);
   }
