@@ -169,6 +169,7 @@ try {
           rounds: METERED_ROUNDS,
           roundSeconds: meteredRoundSeconds,
           warmupSeconds: settings.warmupSeconds,
+          settleSeconds: settings.durationSeconds,
         });
       });
     }
