@@ -269,6 +269,10 @@ describe('one usage record per request that reached an upstream', () => {
     const records = await recordsFor(ids);
     assert.equal(records.length, 1);
     assert.equal(records[0]?.status, 'client_gone');
+    // Counted as 499 (client closed request), not as a 5xx an error-rate alert would fire on.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /rampart_requests_total\{route="\/v1\/chat\/completions",status="499"\} 1/);
+    assert.doesNotMatch(metrics, /rampart_requests_total\{[^}]*status="500"\}/);
   });
 });
 

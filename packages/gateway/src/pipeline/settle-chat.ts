@@ -5,6 +5,8 @@ import { requestLog } from '../observability/request-log.js';
 import type { Principal } from '../tenancy/principal.js';
 import type { ChatDeps, ChatRun } from './chat-run.js';
 
+const CLIENT_CLOSED_REQUEST = 499;
+
 /** How a chat request ended, as its edge saw it. */
 export interface ChatEnding {
   /** Names the request in metrics and the log: the HTTP path, or 'in-process'. */
@@ -28,15 +30,19 @@ export function settleChat(deps: ChatDeps, chat: ChatRun | undefined, ending: Ch
   const durationMs = performance.now() - ending.startedAt;
   const attempts = chat?.attempts ?? [];
   const served = chat?.served;
+  // A client that left is not a server error (its request is aborted as one inside): 499, nginx's "client closed
+  // request", in metrics and the log, at info level, so an error-rate alert does not fire when users cancel.
+  const status = ending.clientGone ? CLIENT_CLOSED_REQUEST : ending.status;
   deps.metrics.recordAttempts(attempts);
-  deps.metrics.recordRequest(ending.route, ending.status, durationMs / 1000);
-  const level = failure === undefined ? 'info' : failure.status >= 500 ? 'error' : 'warn';
+  deps.metrics.recordRequest(ending.route, status, durationMs / 1000);
+  const level =
+    failure === undefined || ending.clientGone ? 'info' : failure.status >= 500 ? 'error' : 'warn';
   if (deps.logger.isLevelEnabled(level)) {
     requestLog(deps.logger)[level](
       {
         requestId: ending.requestId,
         route: ending.route,
-        status: ending.status,
+        status,
         keyId: principal?.keyId,
         userId: principal?.userId,
         threadId: ending.threadId,
@@ -56,7 +62,7 @@ export function settleChat(deps: ChatDeps, chat: ChatRun | undefined, ending: Ch
             }
           : {}),
       },
-      failure ? 'request failed' : 'request served',
+      ending.clientGone ? 'client went away' : failure ? 'request failed' : 'request served',
     );
   }
   if (chat?.metered) {
