@@ -2,6 +2,7 @@
 // process, fetch's web streams and WebAssembly parser cost the client more CPU than the server spends answering,
 // on the same two cores — the bench would measure its own client.
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { createParser } from 'eventsource-parser';
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 10_000 });
 
@@ -60,25 +61,17 @@ export function readSse(
       onOpen(Date.now());
       res.setEncoding('utf8');
       const events: BenchEvent[] = [];
-      let buffer = '';
+      let receivedAt = 0;
+      const parser = createParser({
+        onEvent: ({ id, event, data }) => {
+          if (id === undefined) return;
+          const at = (JSON.parse(data) as { at: number }).at;
+          events.push({ id: Number(id), type: event ?? 'message', at, receivedAt });
+        },
+      });
       res.on('data', (chunk: string) => {
-        const receivedAt = Date.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let id: number | undefined;
-          let type = 'message';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith('id: ')) id = Number(line.slice(4));
-            else if (line.startsWith('event: ')) type = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (id === undefined) continue;
-          events.push({ id, type, at: (JSON.parse(data) as { at: number }).at, receivedAt });
-        }
+        receivedAt = Date.now();
+        parser.feed(chunk);
       });
       res.on('end', () => resolve(events));
       res.on('error', reject);

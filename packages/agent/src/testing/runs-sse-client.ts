@@ -1,4 +1,6 @@
-// A minimal SSE reader for tests and the load bench: parses `id`/`event`/`data` frames from a fetch response.
+// A minimal SSE reader for tests: the `id`/`event`/`data` events of a fetch response (eventsource-parser does
+// the SSE framing, as it does for the providers' streams).
+import { createParser } from 'eventsource-parser';
 import type { AgentEvent } from '../agent-events.js';
 
 /** One received event, with when it arrived. */
@@ -34,29 +36,24 @@ export async function readRunEvents(
     throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
   options.onOpen?.(Date.now());
   const received: ReceivedEvent[] = [];
+  const parser = createParser({
+    onEvent: ({ id, event, data }) => {
+      if (id === undefined) return;
+      received.push({
+        id: Number(id),
+        type: event ?? 'message',
+        event: JSON.parse(data) as AgentEvent,
+        receivedAt: Date.now(),
+      });
+    },
+  });
   const decoder = new TextDecoder();
-  let buffer = '';
   try {
     for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let id: number | undefined;
-        let type = 'message';
-        let data = '';
-        for (const line of frame.split('\n')) {
-          if (line.startsWith('id: ')) id = Number(line.slice(4));
-          else if (line.startsWith('event: ')) type = line.slice(7);
-          else if (line.startsWith('data: ')) data += line.slice(6);
-        }
-        if (id === undefined) continue;
-        received.push({ id, type, event: JSON.parse(data) as AgentEvent, receivedAt: Date.now() });
-        if (options.maxEvents !== undefined && received.length >= options.maxEvents) {
-          controller.abort();
-          return received;
-        }
+      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      if (options.maxEvents !== undefined && received.length >= options.maxEvents) {
+        controller.abort();
+        return received.slice(0, options.maxEvents);
       }
     }
   } catch (error) {
