@@ -45,7 +45,7 @@ export type {
   StartRunResult,
 } from './store-runs.js';
 export type { NewRunEvent, RunEventAppend, RunEventQueries, RunEventRecord } from './store-run-events.js';
-export { utcDay } from './store-usage-records.js';
+export { utcDay } from './store-usage-columns.js';
 export type {
   LedgerBatch,
   LedgerEntry,

@@ -3,7 +3,8 @@
 // thread (sqlite-ledger-thread.ts) for a database file, on the caller's for an in-memory one.
 import type Database from 'better-sqlite3';
 import { pendingColumns } from './store-pending-usage.js';
-import { usageRecordColumns, type LedgerBatch } from './store-usage-records.js';
+import { usageRecordColumns } from './store-usage-columns.js';
+import type { LedgerBatch } from './store-usage-records.js';
 import { outboxColumns } from './store-webhook-outbox.js';
 
 const RECORD_COLUMNS = [

@@ -9,6 +9,7 @@ import type { StoreDatabase, UsageRecordsTable, UsageStatus } from './store-sche
 import { pendingColumns, type PendingUsageRow } from './store-pending-usage.js';
 import { outboxColumns, type WebhookOutboxInsert } from './store-webhook-outbox.js';
 import { sqliteLedgerCommit } from './sqlite-ledger-commit.js';
+import { usageRecordColumns, utcDay } from './store-usage-columns.js';
 import { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 
 /** Token counts by class; null = no attempt reported that class. */
@@ -126,45 +127,7 @@ const GROUP_COLUMNS = {
 
 const LEVEL_COLUMNS = { key: 'key_id', user: 'user_id', team: 'team_id' } as const;
 
-/** `YYYY-MM-DD` in UTC. */
-export function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
-
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
-
-/** A record's column values (both dialects). */
-export function usageRecordColumns(r: UsageRecord) {
-  return {
-    request_id: r.requestId,
-    team_id: r.teamId,
-    user_id: r.userId,
-    key_id: r.keyId,
-    thread_id: r.threadId,
-    endpoint: r.endpoint,
-    requested_model: r.requestedModel,
-    provider: r.provider,
-    model: r.model,
-    status: r.status,
-    http_status: r.httpStatus,
-    error_code: r.errorCode,
-    input_tokens: r.inputTokens,
-    output_tokens: r.outputTokens,
-    cache_read_tokens: r.cacheReadTokens,
-    cache_write_tokens: r.cacheWriteTokens,
-    cache_write_5m_tokens: r.cacheWrite5mTokens,
-    cache_write_1h_tokens: r.cacheWrite1hTokens,
-    reasoning_tokens: r.reasoningTokens,
-    estimated: r.estimated ? 1 : 0,
-    // As text: exact in both dialects whatever its size.
-    cost_nanos: r.costNanos.toString(),
-    latency_ms: Math.round(r.latencyMs),
-    ttft_ms: r.ttftMs === null ? null : Math.round(r.ttftMs),
-    attempts_json: JSON.stringify(r.attempts ?? []),
-    started_at: r.startedAt,
-    day: utcDay(r.startedAt),
-  };
-}
 
 function toRecord(row: Selectable<UsageRecordsTable> & { cost_text: string }): UsageRecord {
   return {
