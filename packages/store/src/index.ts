@@ -58,5 +58,7 @@ export type {
   UsageTokens,
 } from './store-usage-records.js';
 export type { PendingUsageQueries, PendingUsageRow } from './store-pending-usage.js';
+export { PendingJournal, drainJournals, journalInstances } from './pending-journal.js';
+export type { JournalSegment } from './pending-journal.js';
 export type { GatewayInstanceQueries, GatewayInstanceRecord } from './store-gateway-instances.js';
 export type { WebhookOutboxInsert, WebhookOutboxQueries, WebhookOutboxRow } from './store-webhook-outbox.js';

@@ -56,6 +56,11 @@ export interface Store {
   readonly pendingUsage: PendingUsageQueries;
   readonly gatewayInstances: GatewayInstanceQueries;
   readonly webhookOutbox: WebhookOutboxQueries;
+  /**
+   * Where a gateway keeps its pending rows as journal files instead of pending_usage (pending-journal.ts): set for
+   * a SQLite database file, undefined for PostgreSQL (replicas on other machines) and in-memory SQLite.
+   */
+  readonly pendingJournalDir: string | undefined;
   /** Names of the migrations this open applied (empty when the schema was already current). */
   readonly appliedMigrations: readonly string[];
   close(): Promise<void>;
@@ -92,6 +97,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       pendingUsage: pendingUsageQueries(db),
       gatewayInstances: gatewayInstanceQueries(db),
       webhookOutbox: webhookOutboxQueries(db, target.dialect),
+      pendingJournalDir: ledgerThread && target.dialect === 'sqlite' ? `${target.file}-pending` : undefined,
       appliedMigrations: applied,
       close: async () => {
         await ledgerThread?.close();
