@@ -3,10 +3,12 @@
 // and budgets refused in the client's own format, reconciliation of a dead gateway's pending rows, signed webhooks.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startSimulator, type Simulator } from '@rampart/simulator';
-import { openStore, type Store, type UsageRecord } from '@rampart/store';
+import { PendingJournal, journalInstances, openStore, type Store, type UsageRecord } from '@rampart/store';
 import { testSqliteUrl, type TestStoreUrl } from '@rampart/store/testing';
 import { InProcessStateStore } from '@rampart/state';
 import { RampartError } from '@rampart/spec';
@@ -150,6 +152,14 @@ after(async () => {
 beforeEach(() => {
   sim.faults.clear();
 });
+
+async function waitUntil(check: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 async function recordsFor(ids: Array<string | undefined>): Promise<UsageRecord[]> {
   await gateway.metering.flush();
@@ -429,6 +439,68 @@ describe('crash safety and webhooks', () => {
       assert.equal(await store.pendingUsage.get('dead-req'), undefined);
       assert.equal(await store.gatewayInstances.get('gw_dead'), undefined);
       assert.deepEqual(await state.release(key, 'nothing'), { ok: false, used: 5_000, reserved: 0 });
+    } finally {
+      await second.gateway.close();
+    }
+  });
+
+  test('on a SQLite file the pending row is a journal line, written before the upstream call and gone after', async () => {
+    const dir = store.pendingJournalDir;
+    assert.ok(dir, 'a SQLite file store journals pending rows');
+    principals.set('journal', principal('journal'));
+    sim.faults.add({ match: { provider: 'anthropic' }, effect: { type: 'slow-first-byte', ms: 300 } });
+    const before = sim.requests.length;
+    const pending = chat('journal', hi('single-model'));
+    await waitUntil(() => sim.requests.length > before);
+    const [ledgerId] = upstreamIds().slice(before);
+    assert.ok(ledgerId);
+    const lines = () =>
+      readdirSync(dir).flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean));
+    const line = lines().find((l) => (JSON.parse(l) as { requestId: string }).requestId === ledgerId);
+    assert.ok(line, 'the pending row was on disk when the upstream was called');
+    assert.equal(await store.pendingUsage.get(ledgerId), undefined, 'not a pending_usage row');
+    assert.equal((await pending).status, 200);
+    const [record] = await recordsFor([ledgerId]);
+    assert.equal(record?.status, 'ok');
+    assert.equal(gateway.metering.journal?.unsettled, 0, 'the line is settled once the record is committed');
+  });
+
+  test('journal lines of a dead gateway become interrupted records at start', async () => {
+    const dir = store.pendingJournalDir!;
+    const dead = new PendingJournal(dir, 'gw_dead_journal');
+    await dead.append({
+      requestId: 'dead-journal-req',
+      instanceId: 'gw_dead_journal',
+      principalJson: JSON.stringify({
+        keyId: 'key_dj',
+        userId: 'user_dj',
+        teamId: 'team_t',
+        threadId: null,
+        endpoint: 'chat.completions',
+        requestedModel: 'single-model',
+      }),
+      estimateJson: JSON.stringify({
+        inputTokens: 7,
+        outputTokens: 50,
+        tokens: 57,
+        costNanos: 3_000,
+        pricedModel: 'claude-haiku-4-5',
+      }),
+      reservationsJson: JSON.stringify({ minute: Math.floor(Date.now() / 60_000), budgets: [] }),
+      startedAt: Date.now() - 5_000,
+    });
+    dead.close();
+    // Never registered (or its row already removed): an orphan, reconciled by the next gateway to start.
+    const second = await startGateway();
+    try {
+      const record = await store.usageRecords.get('dead-journal-req');
+      assert.equal(record?.status, 'interrupted');
+      assert.equal(record?.estimated, true);
+      assert.equal(record?.keyId, 'key_dj');
+      assert.equal(record?.costNanos, 3_000n);
+      assert.ok(!journalInstances(dir).includes('gw_dead_journal'), 'its file is gone');
+      assert.equal(await store.pendingUsage.get('dead-journal-req'), undefined);
+      assert.equal(await second.gateway.metering.reconcile(), 0);
     } finally {
       await second.gateway.close();
     }

@@ -1,13 +1,24 @@
-// The cost side of a request, end to end: estimate and admit it against the caller's limits and budgets, write
-// its pending row before the first upstream call, meter every call's usage, and when it ends settle the budgets
-// to the actual spend and write exactly one usage record (with its webhook outbox rows) in the group commit.
-// Also this process's heartbeat, and the reconciler that turns pending rows of dead gateways into `interrupted`
-// records with the estimate as usage. Order and seams: docs/TENANCY.md.
+// The cost side of a request, end to end: estimate and admit it against the caller's limits and budgets, make
+// its pending row durable before the first upstream call (a journal line on a SQLite file store, a pending_usage
+// row on PostgreSQL), meter every call's usage, and when it ends settle the budgets to the actual spend and write
+// exactly one usage record (with its webhook outbox rows) in the group commit. Also this process's heartbeat, and
+// the reconciler that turns pending rows of dead gateways into `interrupted` records with the estimate as usage.
+// Order and seams: docs/TENANCY.md.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ChatRequest, Usage } from '@rampart/spec';
 import type { StateStore } from '@rampart/state';
-import type { PendingUsageRow, Store, UsageRecord, UsageStatus } from '@rampart/store';
+import {
+  PendingJournal,
+  drainJournals,
+  journalInstances,
+  type JournalSegment,
+  type LedgerEntry,
+  type PendingUsageRow,
+  type Store,
+  type UsageRecord,
+  type UsageStatus,
+} from '@rampart/store';
 import type { Logger } from '../observability/logger.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import type { CompiledRoute, RouteLeaf } from '../routing/compile-route.js';
@@ -85,6 +96,8 @@ export interface MeteredRequest {
   readonly admission: Admission;
   readonly startedAt: number;
   readonly start: MeteringStart;
+  /** The journal file holding the pending row, when pending rows are journaled (else it is in pending_usage). */
+  readonly journaled: JournalSegment | undefined;
 }
 
 /** The principal fields a pending row keeps (enough to write its record after a crash). */
@@ -106,6 +119,8 @@ export class UsageMetering {
   readonly #o: UsageMeteringOptions;
   readonly #now: () => number;
   readonly #writer: LedgerWriter | undefined;
+  /** Pending rows as journal lines (a SQLite file store), else as pending_usage rows via the writer. */
+  readonly #journal: PendingJournal | undefined;
   readonly #webhooks: WebhookWorker | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -122,6 +137,8 @@ export class UsageMetering {
       instanceId: this.instanceId,
       ...(store ? { ledgerSpend: (filter) => store.usageRecords.spent(filter) } : {}),
     });
+    if (store?.pendingJournalDir !== undefined)
+      this.#journal = new PendingJournal(store.pendingJournalDir, this.instanceId);
     if (store) {
       this.#writer = new LedgerWriter((batch) => store.usageRecords.commit(batch), {
         ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
@@ -143,6 +160,11 @@ export class UsageMetering {
         });
       }
     }
+  }
+
+  /** The pending-row journal (a SQLite file store), else undefined: rows go to pending_usage. */
+  get journal(): PendingJournal | undefined {
+    return this.#journal;
   }
 
   /** Whether requests without a principal need metering at all (they do when there is a ledger). */
@@ -184,8 +206,13 @@ export class UsageMetering {
     await this.#writer?.drain();
     await this.#webhooks?.close();
     await this.#reconciling;
+    this.#journal?.close();
     const store = this.#o.store;
-    if (store && (await store.pendingUsage.listByInstances([this.instanceId], 1)).length === 0)
+    if (
+      store &&
+      (this.#journal?.unsettled ?? 0) === 0 &&
+      (await store.pendingUsage.listByInstances([this.instanceId], 1)).length === 0
+    )
       await store.gatewayInstances.remove(this.instanceId);
   }
 
@@ -199,30 +226,32 @@ export class UsageMetering {
     const estimate = estimateRequest(start.request, start.route.root, this.#o.prices);
     const ledgerId = start.clientChoseRequestId ? timeOrderedUuid() : start.requestId;
     const admission = await this.limiter.admit(principal, estimate, ledgerId);
-    const metered: MeteredRequest = {
-      ledgerId,
-      meter: new RequestMeter(this.#now),
-      estimate,
-      admission,
-      startedAt: this.#now(),
-      start,
-    };
+    const startedAt = this.#now();
+    let journaled: JournalSegment | undefined;
     if (this.#writer) {
+      const row = pendingRow(ledgerId, start, estimate, admission, startedAt, this.instanceId);
       try {
-        await this.#writer.addPending(pendingRow(metered, this.instanceId));
+        if (this.#journal) journaled = await this.#journal.append(row);
+        else await this.#writer.addPending(row);
       } catch (error) {
         await this.limiter.release(admission, ledgerId).catch(() => undefined);
         throw error;
       }
     }
-    return metered;
+    return { ledgerId, meter: new RequestMeter(this.#now), estimate, admission, startedAt, start, journaled };
   }
 
   /** Settles and records a finished request in the background (the response is already on its way). */
   end(metered: MeteredRequest, end: MeteringEnd): void {
-    const task = this.#end(metered, end).catch((error: unknown) =>
-      this.#o.logger.error({ err: error, requestId: metered.ledgerId }, 'usage settlement failed'),
-    );
+    // The record waits for its group commit (tens of ms); only it and these two stay reachable meanwhile, not
+    // the request (its body, route, meter), which would otherwise outlive two young-generation GCs and be
+    // promoted, making the old generation's collections several times as frequent as the bare gateway's.
+    const { ledgerId, journaled } = metered;
+    const task = this.#settle(metered, end)
+      .then((entry) => (entry === undefined ? undefined : this.#write(entry, journaled)))
+      .catch((error: unknown) =>
+        this.#o.logger.error({ err: error, requestId: ledgerId }, 'usage settlement failed'),
+      );
     this.#inFlight.add(task);
     void task.finally(() => this.#inFlight.delete(task));
   }
@@ -248,13 +277,15 @@ export class UsageMetering {
     return this.#reconciling;
   }
 
-  async #end(metered: MeteredRequest, end: MeteringEnd): Promise<void> {
+  /** Settles the budgets to what was spent; returns the record to write (none if no upstream was reached). */
+  async #settle(metered: MeteredRequest, end: MeteringEnd): Promise<LedgerEntry | undefined> {
     const reached = end.attempts.some((a) => a.outcome !== 'skipped') || metered.meter.calls.length > 0;
     if (!reached) {
       // Refused before any upstream call: no record; free the holds and the pending row.
       await this.limiter.release(metered.admission, metered.ledgerId);
-      await this.#o.store?.pendingUsage.remove([metered.ledgerId]);
-      return;
+      if (metered.journaled) this.#journal!.settle(metered.journaled);
+      else await this.#o.store?.pendingUsage.remove([metered.ledgerId]);
+      return undefined;
     }
     const totals = metered.meter.totals(this.#o.prices);
     const tokens = tokenTotal(totals.usage);
@@ -262,10 +293,16 @@ export class UsageMetering {
       tokens,
       costNanos: Number(totals.costNanos),
     });
-    if (!this.#writer) return;
+    if (!this.#writer) return undefined;
     const record = this.#record(metered, end, totals.usage, totals.costNanos);
-    const now = this.#now();
-    await this.#writer.addRecord({ record, outbox: usageWebhookRows(this.#o.webhooks ?? [], record, now) });
+    return { record, outbox: usageWebhookRows(this.#o.webhooks ?? [], record, this.#now()) };
+  }
+
+  /** Writes the record; once it is committed, the pending row is no longer needed. */
+  async #write(entry: LedgerEntry, journaled: JournalSegment | undefined): Promise<void> {
+    await this.#writer!.addRecord(entry);
+    // A pending_usage row went in the same commit; a journal line is settled here.
+    if (journaled) this.#journal!.settle(journaled);
     this.#webhooks?.poke();
   }
 
@@ -305,7 +342,9 @@ export class UsageMetering {
     const store = this.#o.store!;
     const now = this.#now();
     if (!(await store.gatewayInstances.heartbeat(this.instanceId, now))) {
-      // Another instance declared this one dead (a long pause): come back.
+      // Another instance declared this one dead (a long pause) and may have moved and deleted its journal files
+      // (their lines reconciled as interrupted): come back, with new files for the rows to come.
+      this.#journal?.rotate();
       await store.gatewayInstances.register({
         id: this.instanceId,
         hostname: hostname(),
@@ -320,14 +359,26 @@ export class UsageMetering {
     const store = this.#o.store;
     if (!store) return 0;
     const now = this.#now();
+    const journalDir = store.pendingJournalDir;
+    // Who holds pending rows is read before who is registered: an instance registers before its first row, so
+    // one that started meanwhile is known, not taken for an orphan.
+    const holders = [
+      ...(await store.pendingUsage.listInstances()),
+      ...(journalDir === undefined ? [] : journalInstances(journalDir)),
+    ];
     const lapsed = await store.gatewayInstances.listLapsed(now - (this.#o.deadAfterMs ?? 10_000));
     const known = new Set(await store.gatewayInstances.listIds());
     // Pending rows of an instance that has no row at all are orphans too.
-    const orphans = (await store.pendingUsage.listInstances()).filter((id) => !known.has(id));
+    const orphans = holders.filter((id) => !known.has(id));
     const dead = [...new Set([...lapsed.map((i) => i.id), ...orphans])].filter(
       (id) => id !== this.instanceId,
     );
     if (dead.length === 0) return 0;
+    // Dead instances' journal lines become pending_usage rows, reconciled below with the rest.
+    if (journalDir !== undefined)
+      await drainJournals(journalDir, dead, (rows) =>
+        store.usageRecords.commit({ pending: rows, entries: [] }),
+      );
     let written = 0;
     for (;;) {
       const rows = await store.pendingUsage.listByInstances(dead, 200);
@@ -399,8 +450,14 @@ export function threadIdOf(value: string | string[] | undefined): string | undef
   return text ? text.slice(0, THREAD_ID_MAX) : undefined;
 }
 
-function pendingRow(metered: MeteredRequest, instanceId: string): PendingUsageRow {
-  const { start, estimate } = metered;
+function pendingRow(
+  ledgerId: string,
+  start: MeteringStart,
+  estimate: RequestEstimate,
+  admission: Admission,
+  startedAt: number,
+  instanceId: string,
+): PendingUsageRow {
   const principal: PendingPrincipal = {
     ...ids(start.principal),
     threadId: start.threadId ?? null,
@@ -408,12 +465,12 @@ function pendingRow(metered: MeteredRequest, instanceId: string): PendingUsageRo
     requestedModel: start.request.model,
   };
   return {
-    requestId: metered.ledgerId,
+    requestId: ledgerId,
     instanceId,
     principalJson: JSON.stringify(principal),
     estimateJson: JSON.stringify(estimate),
-    reservationsJson: metered.admission.holdsJson,
-    startedAt: metered.startedAt,
+    reservationsJson: admission.holdsJson,
+    startedAt,
   };
 }
 
