@@ -15,6 +15,7 @@ import {
 } from './breaker-state.js';
 import { rateDecision, tokenBucketDecision } from './rate-math.js';
 import type {
+  RateItem,
   RateOptions,
   RateResult,
   ReservationResult,
@@ -159,8 +160,16 @@ export class InProcessStateStore implements StateStore {
   }
 
   async rateAdd(key: string, options: RateOptions): Promise<RateResult> {
-    const { windowMs, amount, limit } = options;
+    return this.#rateAdd(key, options, this.#clock.now());
+  }
+
+  async rateAddMany(items: readonly RateItem[]): Promise<RateResult[]> {
     const now = this.#clock.now();
+    return items.map((item) => this.#rateAdd(item.key, item, now));
+  }
+
+  #rateAdd(key: string, options: RateOptions, now: number): RateResult {
+    const { windowMs, amount, limit } = options;
     const index = Math.floor(now / windowMs);
     const elapsed = now - index * windowMs;
     // One entry per counter holding its current and previous window: one lookup by the caller's key, where

@@ -1,6 +1,7 @@
 export type {
   StateStore,
   StateClock,
+  RateItem,
   RateOptions,
   RateResult,
   TokenBucketOptions,

@@ -28,6 +28,7 @@ import {
 } from './lua/lease-scripts.js';
 import { TOPIC_PUBLISH_LUA } from './lua/topic-scripts.js';
 import type {
+  RateItem,
   RateOptions,
   RateResult,
   ReservationResult,
@@ -173,6 +174,11 @@ export class RedisStateStore implements StateStore {
       [Math.round(options.windowMs), options.amount, options.limit ?? -1, options.mode ?? 'fixed'],
     )) as [number, string, string];
     return { allowed: reply[0] === 1, count: Number(reply[1]), retryAfterMs: Number(reply[2]) };
+  }
+
+  // Each counter is its own script on its own key (cluster slots), issued together as reserveMany's are.
+  async rateAddMany(items: readonly RateItem[]): Promise<RateResult[]> {
+    return Promise.all(items.map((item) => this.rateAdd(item.key, item)));
   }
 
   async tokenBucketTake(key: string, options: TokenBucketOptions): Promise<TokenBucketResult> {

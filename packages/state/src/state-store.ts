@@ -60,6 +60,11 @@ export interface ReserveOptions {
   keepMs?: number;
 }
 
+/** One counter of a rateAddMany call. */
+export interface RateItem extends RateOptions {
+  key: string;
+}
+
 /** One reservation of a reserveMany call. */
 export interface ReserveItem extends ReserveOptions {
   key: string;
@@ -111,6 +116,8 @@ export interface StateStore {
   counterAdd(key: string, amount: number, ttlMs: number): Promise<number>;
   /** Adds to a windowed rate counter, refusing without adding when a limit would be exceeded. */
   rateAdd(key: string, options: RateOptions): Promise<RateResult>;
+  /** Adds to several rate counters in one call; each result is what rateAdd would have answered for its item. */
+  rateAddMany(items: readonly RateItem[]): Promise<RateResult[]>;
   /** Takes tokens from a bucket, refusing without taking when there are not enough. */
   tokenBucketTake(key: string, options: TokenBucketOptions): Promise<TokenBucketResult>;
 

@@ -3,7 +3,7 @@
 // day and per month). Both go through the state store, so they are exact across replicas when it is Redis. After
 // the request, settle() replaces each reservation by what was really spent; release() frees it when nothing was.
 // A budget counter the state store does not have yet is first seeded from the ledger, once across replicas.
-import type { RateResult, StateStore } from '@rampart/state';
+import type { RateItem, RateResult, StateStore } from '@rampart/state';
 import type { Principal } from '../tenancy/principal.js';
 import type { RequestEstimate } from './estimate-request.js';
 import { LimitExceededError, type LimitRefusal } from './limit-exceeded-error.js';
@@ -87,15 +87,14 @@ export class RequestLimiter {
     if (plan.rates.length === 0 && plan.budgets.length === 0) return NO_ADMISSION;
     const admission: Admission = { reservations: [], holdsJson: '[]', tokenRates: [] };
 
-    const rates = await Promise.all(
-      plan.rates.map((rate) =>
-        this.#deps.state.rateAdd(rate.key, {
-          windowMs: MINUTE,
-          amount: rate.what === 'requests' ? 1 : estimate.tokens,
-          limit: rate.limit,
-          mode: 'sliding',
-        }),
-      ),
+    const rates = await this.#deps.state.rateAddMany(
+      plan.rates.map((rate) => ({
+        key: rate.key,
+        windowMs: MINUTE,
+        amount: rate.what === 'requests' ? 1 : estimate.tokens,
+        limit: rate.limit,
+        mode: 'sliding',
+      })),
     );
     let rateRefusal: LimitRefusal | undefined;
     for (let i = 0; i < rates.length; i++) {
@@ -149,6 +148,7 @@ export class RequestLimiter {
   async settle(admission: Admission, requestId: string, actual: ActualSpend): Promise<void> {
     if (admission.reservations.length === 0 && admission.tokenRates.length === 0) return;
     const now = this.#deps.now();
+    const corrections = this.#rateCorrections(admission.tokenRates, actual.tokens, now);
     await Promise.all([
       admission.reservations.length === 0
         ? undefined
@@ -160,7 +160,7 @@ export class RequestLimiter {
               ...keepOf(r, now),
             })),
           ),
-      ...admission.tokenRates.map((rate) => this.#correctRate(rate, actual.tokens)),
+      corrections.length === 0 ? undefined : this.#deps.state.rateAddMany(corrections),
     ]);
   }
 
@@ -172,16 +172,22 @@ export class RequestLimiter {
     ]);
   }
 
-  /** Adds the difference between actual and estimate, if the minute it was charged in is still current. */
-  async #correctRate(rate: Admission['tokenRates'][number], actual: number): Promise<void> {
-    const delta = actual - rate.amount;
-    if (delta === 0 || Math.floor(this.#deps.now() / MINUTE) !== rate.bucket) return;
-    await this.#deps.state.rateAdd(rate.key, { windowMs: MINUTE, amount: delta, mode: 'sliding' });
+  /** What to add to each tokens-per-minute counter charged in a minute still current: actual minus estimate. */
+  #rateCorrections(rates: Admission['tokenRates'], actual: number, now: number): RateItem[] {
+    const minute = Math.floor(now / MINUTE);
+    const corrections: RateItem[] = [];
+    for (const rate of rates) {
+      const delta = actual - rate.amount;
+      if (delta !== 0 && rate.bucket === minute)
+        corrections.push({ key: rate.key, windowMs: MINUTE, amount: delta, mode: 'sliding' });
+    }
+    return corrections;
   }
 
   async #uncharge(admission: Admission): Promise<void> {
-    await Promise.all(admission.tokenRates.map((rate) => this.#correctRate(rate, 0)));
+    const corrections = this.#rateCorrections(admission.tokenRates, 0, this.#deps.now());
     admission.tokenRates = [];
+    if (corrections.length > 0) await this.#deps.state.rateAddMany(corrections);
   }
 
   /** Seeds a budget counter from the ledger once per counter across replicas (guarded by compareAndSet). */

@@ -282,6 +282,24 @@ export function stateStoreContract(name: string, makeHarness: () => Promise<Cont
         assert.equal((await h.b.release('forever', 'none')).used, 5);
       });
 
+      test('rateAddMany adds to each counter as rateAdd would', async () => {
+        await h.a.rateAdd('rm2', { windowMs: 60_000, amount: 9, limit: 10 });
+        const results = await h.b.rateAddMany([
+          { key: 'rm1', windowMs: 60_000, amount: 1, limit: 10 },
+          { key: 'rm2', windowMs: 60_000, amount: 2, limit: 10 },
+          { key: 'rm3', windowMs: 60_000, amount: 5 },
+        ]);
+        assert.deepEqual(
+          results.map((r) => [r.allowed, r.count]),
+          [
+            [true, 1],
+            [false, 9],
+            [true, 5],
+          ],
+        );
+        assert.equal((await h.a.rateAdd('rm2', { windowMs: 60_000, amount: 1, limit: 10 })).count, 10);
+      });
+
       test('reserveMany and settleMany act on each budget as reserve and settle would', async () => {
         await h.a.reserve('m2', { id: 'other', amount: 95, limit: 100, ttlMs: 60_000 });
         const reserved = await h.b.reserveMany([
