@@ -45,10 +45,7 @@ test(
     const segments = await Promise.all([journal.append(row('r1')), journal.append(row('r2'))]);
     assert.equal(segments[0], segments[1]);
     assert.deepEqual(linesIn(dir), ['r1', 'r2']);
-    const [name] = readdirSync(dir);
-    assert.match(name!, /^gw_a\.0\.jsonl$/);
-    const [back] = readFileSync(join(dir, name!), 'utf8').split('\n');
-    assert.deepEqual(JSON.parse(back!), row('r1'), 'the row round-trips, quotes and newlines included');
+    assert.match(readdirSync(dir)[0]!, /^gw_a\.0\.jsonl$/);
     assert.equal(journal.unsettled, 2);
     journal.settle(segments[0]);
     journal.settle(segments[1]);
@@ -62,7 +59,7 @@ test(
 test(
   'a full file is sealed; it is deleted once its last line is settled, not before',
   withDir(async (dir) => {
-    const journal = new PendingJournal(dir, 'gw_a', { segmentBytes: 600 });
+    const journal = new PendingJournal(dir, 'gw_a', { segmentBytes: 400 });
     const first = await journal.append(row('r1'));
     const again = await journal.append(row('r2'));
     assert.equal(first, again);
@@ -125,7 +122,7 @@ test(
       moved.map((r) => r.requestId),
       ['d1', 'd2'],
     );
-    assert.deepEqual(moved[0], row('d1', 'gw_dead'));
+    assert.deepEqual(moved[0], row('d1', 'gw_dead'), 'a row round-trips, quotes and newlines included');
     assert.deepEqual(journalInstances(dir), ['gw_live'], 'the live instance’s file is untouched');
     assert.equal(await drainJournals(join(dir, 'missing'), ['gw_dead'], async () => undefined), 0);
     live.close();

@@ -58,7 +58,7 @@ export class PendingJournal {
    */
   append(row: PendingUsageRow): Promise<JournalSegment> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ line: JSON.stringify(row) + '\n', resolve, reject });
+      this.#queue.push({ line: journalLine(row), resolve, reject });
       this.#flushing ??= setImmediate(() => this.#flush());
     });
   }
@@ -196,12 +196,37 @@ export async function drainJournals(
   return moved;
 }
 
+/**
+ * A row as a line: its JSON columns (JSON the gateway wrote) embedded as values, not escaped into strings, which
+ * saves the escaping pass over every row on the request path.
+ */
+function journalLine(row: PendingUsageRow): string {
+  return `{"requestId":${JSON.stringify(row.requestId)},"instanceId":${JSON.stringify(row.instanceId)},"principal":${row.principalJson},"estimate":${row.estimateJson},"reservations":${row.reservationsJson},"startedAt":${row.startedAt}}\n`;
+}
+
+interface JournalLine {
+  requestId: string;
+  instanceId: string;
+  principal: unknown;
+  estimate: unknown;
+  reservations: unknown;
+  startedAt: number;
+}
+
 function parseLines(text: string): PendingUsageRow[] {
   const rows: PendingUsageRow[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
     try {
-      rows.push(JSON.parse(line) as PendingUsageRow);
+      const parsed = JSON.parse(line) as JournalLine;
+      rows.push({
+        requestId: parsed.requestId,
+        instanceId: parsed.instanceId,
+        principalJson: JSON.stringify(parsed.principal),
+        estimateJson: JSON.stringify(parsed.estimate),
+        reservationsJson: JSON.stringify(parsed.reservations),
+        startedAt: parsed.startedAt,
+      });
     } catch {
       // A torn last line (the write failed part way): its request never got past admission.
     }
