@@ -138,7 +138,10 @@ test("a pending row's holds rebuild the admission's reservations exactly, at eve
   for (const id of ['before', 'after']) {
     const admission = await limiter.admit(p, estimate, id);
     assert.equal(admission.reservations.length, 7);
-    assert.deepEqual(holdsOf(admission.holdsJson, p, estimate), admission.reservations);
+    assert.deepEqual(
+      holdsOf(admission.holdsJson, p, estimate),
+      admission.reservations.map(({ key, unit, amount, keepUntil }) => ({ key, unit, amount, keepUntil })),
+    );
     advance(45_000);
   }
   // Rows written before holds were planned keep the list itself.

@@ -3,7 +3,7 @@
 // day and per month). Both go through the state store, so they are exact across replicas when it is Redis. After
 // the request, settle() replaces each reservation by what was really spent; release() frees it when nothing was.
 // A budget counter the state store does not have yet is first seeded from the ledger, once across replicas.
-import type { RateItem, RateResult, StateStore } from '@rampart/state';
+import type { RateItem, RateResult, ReserveItem, StateStore } from '@rampart/state';
 import type { Principal } from '../tenancy/principal.js';
 import type { RequestEstimate } from './estimate-request.js';
 import { LimitExceededError, type LimitRefusal } from './limit-exceeded-error.js';
@@ -21,9 +21,14 @@ import { formatUsd } from './usd-nanos.js';
 
 export type { BudgetReservation, LimitLevel } from './limit-plan.js';
 
+/** A budget hold of an admitted request: also the item reserveMany took it with (one object per budget). */
+export interface Hold extends BudgetReservation, ReserveItem {
+  keepUntil: number;
+}
+
 /** What admission took for one request, to be settled or released afterwards. */
 export interface Admission {
-  reservations: BudgetReservation[];
+  reservations: Hold[];
   /** The holds as the request's pending row keeps them (holdsOf rebuilds them). */
   holdsJson: string;
   /** Tokens-per-minute counters charged with the estimate, corrected to the actual at settle. */
@@ -115,31 +120,26 @@ export class RequestLimiter {
       await Promise.all(plan.budgets.map((b) => this.#seed(b.key, b.level, b.id, b.window)));
       plan.seeded = true;
     }
-    const reservations = plan.budgets.map((budget): BudgetReservation => ({
+    const ttlMs = this.#deps.reservationTtlMs ?? 15 * MINUTE;
+    const holds = plan.budgets.map((budget): Hold => ({
       key: budget.key,
+      id: requestId,
       unit: budget.unit,
       amount: budget.unit === 'tokens' ? estimate.tokens : estimate.costNanos,
+      limit: budget.limit,
+      ttlMs,
+      keepMs: budget.keepUntil - now,
       keepUntil: budget.keepUntil,
     }));
     // One call for every budget: in-process one synchronous pass, on Redis the scripts go out together.
-    const ttlMs = this.#deps.reservationTtlMs ?? 15 * MINUTE;
-    const results = await this.#deps.state.reserveMany(
-      reservations.map((reservation, i) => ({
-        key: reservation.key,
-        id: requestId,
-        amount: reservation.amount,
-        limit: plan.budgets[i]!.limit,
-        ttlMs,
-        keepMs: reservation.keepUntil! - now,
-      })),
-    );
+    const results = await this.#deps.state.reserveMany(holds);
     const refusedAt = results.findIndex((r) => !r.ok);
-    for (let i = 0; i < reservations.length; i++)
-      if (results[i]!.ok) admission.reservations.push(reservations[i]!);
     if (refusedAt >= 0) {
+      admission.reservations = holds.filter((_, i) => results[i]!.ok);
       await this.release(admission, requestId);
       throw refusalError(budgetRefusal(plan.budgets[refusedAt]!, now));
     }
+    admission.reservations = holds;
     admission.holdsJson = plan.holdsJson;
     return admission;
   }
@@ -157,7 +157,7 @@ export class RequestLimiter {
               key: r.key,
               id: requestId,
               actual: r.unit === 'tokens' ? actual.tokens : actual.costNanos,
-              ...keepOf(r, now),
+              keepMs: keepMsAt(r.keepUntil, now),
             })),
           ),
       corrections.length === 0 ? undefined : this.#deps.state.rateAddMany(corrections),
@@ -234,9 +234,11 @@ export class RequestLimiter {
 
 /** The keepMs of a reservation's counter at `now` (none for holds recorded before counters expired). */
 export function keepOf(reservation: BudgetReservation, now: number): { keepMs?: number } {
-  return reservation.keepUntil === undefined
-    ? {}
-    : { keepMs: Math.max(BUDGET_KEEP_MARGIN_MS / 60, reservation.keepUntil - now) };
+  return reservation.keepUntil === undefined ? {} : { keepMs: keepMsAt(reservation.keepUntil, now) };
+}
+
+function keepMsAt(keepUntil: number, now: number): number {
+  return Math.max(BUDGET_KEEP_MARGIN_MS / 60, keepUntil - now);
 }
 
 /** The refusal of a rate counter that said no. */
