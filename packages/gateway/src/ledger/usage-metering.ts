@@ -244,8 +244,8 @@ export class UsageMetering {
   /** Settles and records a finished request in the background (the response is already on its way). */
   end(metered: MeteredRequest, end: MeteringEnd): void {
     // The record waits for its group commit (tens of ms); only it and these two stay reachable meanwhile, not
-    // the request (its body, route, meter), which would otherwise outlive two young-generation GCs and be
-    // promoted, making the old generation's collections several times as frequent as the bare gateway's.
+    // the request (its body, route, meter): under load whatever lives that long is promoted to the old
+    // generation and collected there, at a full collection's cost.
     const { ledgerId, journaled } = metered;
     const task = this.#settle(metered, end)
       .then((entry) => (entry === undefined ? undefined : this.#write(entry, journaled)))
