@@ -69,7 +69,7 @@ test('SQLite store: kill -9 during streamed load, restart on the same file: ever
   const killed = await startGatewayProcess();
   sim.faults.add({ match: { provider: 'anthropic' }, effect: { type: 'slow-first-byte', ms: 600 } });
   const load: Array<Promise<unknown>> = [];
-  for (let wave = 0; wave < 8; wave++) {
+  const sendWave = () => {
     for (let i = 0; i < 6; i++) {
       load.push(
         fetch(`${killed.url}/v1/chat/completions`, {
@@ -87,8 +87,17 @@ test('SQLite store: kill -9 during streamed load, restart on the same file: ever
           .catch(() => 'failed'),
       );
     }
+  };
+  // Waves until some requests are recorded (a busy machine may take a while), then one more: the kill finds
+  // requests finished and recorded, and others in flight (600 ms to their first byte).
+  const loadUntil = Date.now() + 20_000;
+  do {
+    if (Date.now() > loadUntil) assert.fail('no request was recorded');
+    sendWave();
     await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  } while ((await store.usageRecords.count({ keyId: 'key_crash' })) === 0);
+  sendWave();
+  await new Promise((resolve) => setTimeout(resolve, 100));
   killed.child.kill('SIGKILL');
   await once(killed.child, 'exit');
   await Promise.all(load);
