@@ -308,7 +308,7 @@ export class UsageMetering {
 
   #record(metered: MeteredRequest, end: MeteringEnd, usage: Usage, costNanos: bigint): UsageRecord {
     const { start, meter } = metered;
-    const last = [...end.attempts].reverse().find((a) => a.outcome !== 'skipped');
+    const last = end.attempts.findLast((a) => a.outcome !== 'skipped');
     const status: UsageStatus = end.clientGone
       ? 'client_gone'
       : end.errorCode !== undefined
@@ -316,7 +316,7 @@ export class UsageMetering {
         : end.streamed && !meter.lastFinished
           ? 'cut'
           : 'ok';
-    const failedReason = [...end.attempts].reverse().find((a) => a.outcome === 'failed')?.reason;
+    const failedReason = end.attempts.findLast((a) => a.outcome === 'failed')?.reason;
     return {
       requestId: metered.ledgerId,
       ...ids(start.principal),
