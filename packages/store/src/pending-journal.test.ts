@@ -3,7 +3,15 @@
 // line skipped) and deleted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PendingJournal, drainJournals, journalInstances } from './pending-journal.js';
@@ -100,6 +108,24 @@ test(
       assert.equal(error.code, 'store_write_failed');
       return true;
     });
+  }),
+);
+
+test(
+  'after a failed write the rows are refused and the next ones go to a new file',
+  withDir(async (dir) => {
+    const journal = new PendingJournal(dir, 'gw_a');
+    const first = await journal.append(row('r1'));
+    closeSync(first.fd!); // the next write fails (EBADF)
+    await assert.rejects(journal.append(row('r2')), { code: 'store_write_failed' });
+    const next = await journal.append(row('r3'));
+    assert.notEqual(next, first);
+    assert.deepEqual(linesIn(dir).sort(), ['r1', 'r3'], 'the refused row is in no file');
+    first.fd = undefined; // closed above
+    journal.settle(first);
+    journal.settle(next);
+    journal.close();
+    assert.deepEqual(readdirSync(dir), []);
   }),
 );
 

@@ -8,7 +8,16 @@
 // The files of a dead gateway are moved into pending_usage by the reconciler (drainJournals), which then
 // reconciles them like any pending row. PostgreSQL deployments keep the table: their replicas run on other
 // machines, which could not read a dead one's files.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from './store-errors.js';
 import type { PendingUsageRow } from './store-pending-usage.js';
@@ -91,9 +100,8 @@ export class PendingJournal {
       this.#flush();
     }
     for (const segment of [...this.#segments]) {
-      this.#seal(segment);
-      if (segment.open === 0) this.#remove(segment);
-      else if (segment.fd !== undefined) {
+      this.#seal(segment); // deletes it when nothing in it is unsettled
+      if (segment.fd !== undefined) {
         closeSync(segment.fd);
         segment.fd = undefined;
       }
@@ -105,16 +113,23 @@ export class PendingJournal {
     const queue = this.#queue;
     this.#queue = [];
     let segment: JournalSegment | undefined;
+    let before = 0;
     try {
       segment = this.#writable();
+      before = segment.bytes;
       const text = queue.map((item) => item.line).join('');
       const length = Buffer.byteLength(text);
       const written = writeSync(segment.fd!, text);
       segment.bytes += written;
       if (written !== length) throw new Error(`short write (${written} of ${length} bytes; disk full?)`);
     } catch (cause) {
-      // The next rows must not continue a torn line: they go to a new file.
-      if (segment) this.#seal(segment);
+      // Whole lines of a partial write would read as requests that reached an upstream (these are refused):
+      // cut the file back, and send the next rows to a new file in case that fails too.
+      if (segment) {
+        if (segment.fd !== undefined) truncateQuietly(segment.fd, before);
+        segment.bytes = before;
+        this.#seal(segment);
+      }
       const reason = cause instanceof Error ? cause.message : 'unknown error';
       const error = new StoreError(
         'store_write_failed',
@@ -246,6 +261,14 @@ function journalFiles(dir: string): Array<{ path: string; instanceId: string }> 
     const match = FILE_NAME.exec(name);
     return match ? [{ path: join(dir, name), instanceId: match[1]! }] : [];
   });
+}
+
+function truncateQuietly(fd: number, length: number): void {
+  try {
+    ftruncateSync(fd, length);
+  } catch {
+    // Nothing more to do: the file is sealed, and the reconciler skips a torn line.
+  }
 }
 
 function unlinkQuietly(path: string): void {
