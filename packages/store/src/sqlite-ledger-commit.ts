@@ -57,8 +57,9 @@ const insertSql = (table: string, columns: readonly string[], conflict: string) 
   `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`;
 
 /**
- * The commit function of a connection. It is the hot path of every request (the pending row is awaited before the
- * first upstream call), and Kysely's per-statement compile and async round trips cost more than the writes.
+ * The commit function of a connection. Every request's record goes through it (and on an in-memory database its
+ * pending row too, awaited before the first upstream call); Kysely's per-statement compile and async round trips
+ * cost more than the writes.
  */
 export function sqliteLedgerCommit(raw: Database.Database): (batch: LedgerBatch) => string[] {
   const pendingInsert = raw.prepare(

@@ -1,7 +1,8 @@
 // Runs the ledger's group commits on a thread of their own, for a SQLite database file: a commit's WAL writes,
 // lock calls and checkpoint fsyncs are system calls that would otherwise stall every request on the HTTP
-// thread. A request still waits for its pending row to be durable; the thread serving every other request does
-// not. Started on the first commit (a gateway without a ledger never pays for it).
+// thread. No request waits for these commits (a gateway on a file journals its pending rows instead:
+// pending-journal.ts); they carry records, and the pending rows a reconciler moves in from dead gateways'
+// journals. Started on the first commit (a gateway without a ledger never pays for it).
 import { Worker } from 'node:worker_threads';
 import { StoreError } from './store-errors.js';
 import type { LedgerBatch } from './store-usage-records.js';

@@ -1,7 +1,7 @@
 // Group commit for the ledger: pending rows and finished records queue up and go to the store together, one
 // transaction every few milliseconds (or as soon as the previous one ends), so a busy gateway writes hundreds of
 // requests per transaction instead of one each. Callers that need durability (the pending row, before the first
-// upstream call) await their item; records are not awaited on the request path. A failed commit is retried with
+// upstream call, when the store keeps it as a pending_usage row: PostgreSQL, in-memory SQLite) await their item; records are not awaited on the request path. A failed commit is retried with
 // its items; pending rows fail their waiters so the request is refused rather than run unrecorded.
 import type { LedgerBatch, LedgerEntry, PendingUsageRow } from '@rampart/store';
 
