@@ -5,18 +5,18 @@
 // still pending are delivered after the restart.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { startSimulator, type Simulator } from '@rampart/simulator';
 import { openStore, type Store } from '@rampart/store';
 import { testPostgresUrl, type TestStoreUrl } from '@rampart/store/testing';
 import { simulatedConfig } from '../config/load-gateway-config.js';
 import type { Principal } from '../tenancy/principal.js';
+import { startLedgerGateway } from '../testing/start-ledger-gateway.js';
 
 const HOOK_SECRET = 'whsec_' + Buffer.from('replica-test-secret-0123456789ab').toString('base64');
 const BUDGET_USD = '0.005';
@@ -47,17 +47,7 @@ let env: NodeJS.ProcessEnv;
 // Enough sockets for 500 requests in flight at once.
 const dispatcher = new Agent({ connections: 600 });
 
-async function startReplica(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../testing/gateway-ledger-process.ts', import.meta.url))],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const [line] = (await once(child.stdout, 'data')) as [Buffer];
-  return { child, url: line.toString().trim() };
-}
+const startReplica = () => startLedgerGateway(env, children);
 
 before(async () => {
   receiver = createServer((req, res) => {

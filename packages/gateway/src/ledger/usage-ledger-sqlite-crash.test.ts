@@ -4,15 +4,15 @@
 // in-flight requests reconciled from its journal as `interrupted`), and no journal file behind.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '@rampart/simulator';
 import { journalInstances, openStore, type Store } from '@rampart/store';
 import { testSqliteUrl, type TestStoreUrl } from '@rampart/store/testing';
 import { simulatedConfig } from '../config/load-gateway-config.js';
 import type { Principal } from '../tenancy/principal.js';
+import { startLedgerGateway } from '../testing/start-ledger-gateway.js';
 
 const CRASH: Principal = {
   keyId: 'key_crash',
@@ -28,17 +28,7 @@ let store: Store;
 let env: NodeJS.ProcessEnv;
 const children = new Set<ChildProcess>();
 
-async function startGatewayProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../testing/gateway-ledger-process.ts', import.meta.url))],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const [line] = (await once(child.stdout, 'data')) as [Buffer];
-  return { child, url: line.toString().trim() };
-}
+const startGatewayProcess = () => startLedgerGateway(env, children);
 
 before(async () => {
   sim = await startSimulator({ maxRecordedRequests: 5_000 });
